@@ -1,0 +1,434 @@
+"""Pages: front matter, the sandboxed Jinja render with our macros, and the how-to page contract.
+
+Owns: turning one page's source text into Markdown plus its citations and problems. Pages can call
+only the macros defined here; they cannot reach Python. Does not own: MkDocs (plugin.py), record
+loading (records.py) or markup (render.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from . import render
+from . import yamlnodes as yn
+from .citations import Citations
+from .problems import Location, Problem, did_you_mean
+from .records import Record
+
+HOW_TO_SECTIONS = ("Why this matters", "Step-by-step", "Common pitfalls", "What to check")
+CITED_ITEM_SECTIONS = ("Common pitfalls", "What to check")
+PAGE_TYPES = ("how-to", "overview", "landing", "reference")
+HOW_TO_FIELDS = ("title", "type", "product", "summary")
+MACRO_NAMES = ("cite", "endpoint", "scopes", "fact", "code", "link")
+SOURCES_HINT = "Source ids are listed by 'python -m macros sources'"
+_MAX_REPEAT = 10_000
+
+
+class PageEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with no globals and a cap on '*' so a page cannot eat memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self) -> None:
+        super().__init__(
+            undefined=jinja2.StrictUndefined,
+            autoescape=True,
+            keep_trailing_newline=True,
+            # '{#' starts attribute lists in Markdown ('## Title {#id}'), so comments use '{##'.
+            comment_start_string="{##",
+            comment_end_string="##}",
+        )
+        self.globals.clear()  # no range, cycler, joiner, lipsum, namespace or dict: only our macros
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            raise SecurityError("powers ('**') are not available in pages")
+        for count in (left, right):
+            if isinstance(count, int) and count > _MAX_REPEAT and not isinstance(count, bool):
+                other = right if count is left else left
+                if isinstance(other, (str, list, tuple)):
+                    raise SecurityError("repeating text more than 10,000 times is not allowed")
+        return super().call_binop(context, operator, left, right)
+
+
+ENVIRONMENT = PageEnvironment()
+
+
+# --- front matter ---------------------------------------------------------------------------------
+
+@dataclass
+class FrontMatter:
+    values: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    end_line: int = 0  # last line of the front matter block (0 when there is none)
+
+
+def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Problem]]:
+    """Parse the '---' block ourselves: MkDocs drops a broken one silently."""
+    lines = source.splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return FrontMatter(), []
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None)
+    if end is None:
+        return FrontMatter(), [Problem(Location(path, 1), "the front matter that starts here never ends",
+                                       "Close it with a line holding only ---", "front-matter")]
+    node, problems = yn.compose("\n" + "\n".join(lines[1:end]), path)  # keep file lines
+    if problems or node is None:
+        return FrontMatter(end_line=end + 1), problems
+    matter = FrontMatter(end_line=end + 1)
+    try:
+        items = yn.mapping_items(node, "the front matter")
+    except yn.Invalid as invalid:
+        return matter, [Problem(Location(path, yn.line_of(invalid.node)), invalid.what, invalid.todo,
+                                "front-matter")]
+    for key, (key_node, value_node) in items.items():
+        matter.lines[key] = yn.line_of(key_node)
+        if key in HOW_TO_FIELDS:
+            try:
+                matter.values[key] = yn.text(value_node, key)
+            except yn.Invalid as invalid:
+                problems.append(Problem(Location(path, yn.line_of(invalid.node)), invalid.what,
+                                        invalid.todo, invalid.code))
+    return matter, problems
+
+
+# --- static view: macro calls and headings, without rendering -------------------------------------
+
+@dataclass(frozen=True)
+class MacroCall:
+    name: str
+    ids: tuple[str, ...]  # literal string arguments (record ids for every macro)
+    line: int
+
+
+def find_macro_calls(template_source: str) -> list[MacroCall]:
+    """Every call of one of our macros, with its literal ids and the line it is on."""
+    tree = ENVIRONMENT.parse(template_source)
+    calls = []
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name in MACRO_NAMES:
+            ids = tuple(a.value for a in call.args if isinstance(a, nodes.Const) and isinstance(a.value, str))
+            calls.append(MacroCall(call.node.name, ids, call.lineno))
+    return sorted(calls, key=lambda c: c.line)
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s+\S")
+
+
+def outline(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(line, level, heading text) for each Markdown heading outside code blocks."""
+    found, fenced = [], False
+    for number, line in enumerate(lines, start=1):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (match := _HEADING.match(line)):
+            found.append((number, len(match.group(1)), match.group(2)))
+    return found
+
+
+def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """(first line, last line) of each top-level list item in lines start..end (1-based, inclusive)."""
+    starts = [n for n in range(start, end + 1) if _LIST_ITEM.match(lines[n - 1])]
+    return [(first, (starts[i + 1] - 1 if i + 1 < len(starts) else end)) for i, first in enumerate(starts)]
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+@dataclass
+class RenderedPage:
+    path: str
+    meta: dict[str, Any]
+    markdown: str
+    citations: Citations
+    problems: list[Problem]
+
+
+def _template_line() -> int:
+    """The page line of the macro call being run, read from the Jinja frame that called it."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            return template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return 0
+
+
+def _error_line(error: BaseException, path: str) -> int:
+    """The page line an exception was raised at (Jinja rewrites tracebacks to template lines)."""
+    line, tb = 0, error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return getattr(error, "lineno", None) or line or 1
+
+
+class _PageMacros:
+    """The macros one page can call; they record problems rather than stop the render."""
+
+    def __init__(self, path: str, lines: list[str], records: Mapping[str, Record]):
+        self.path, self.lines, self.records = path, lines, records
+        self.citations = Citations()
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, what: str, todo: str, code: str) -> render.Markup:
+        self.problems.append(Problem(Location(self.path, line), what, todo, code))
+        return render.unresolved_marker()
+
+    def _record(self, macro: str, record_id: Any, kinds: tuple[str, ...], line: int) -> Record | None:
+        if not isinstance(record_id, str):
+            self.problem(line, f"{macro}() was given {record_id!r} where a source id belongs",
+                         f'Write the id in quotes, such as {macro}("zoho-crm.bulk-write.get-job")',
+                         "macro-arguments")
+            return None
+        record = self.records.get(record_id)
+        if record is None:
+            self.problem(line, f"unknown source '{record_id}' in {macro}()",
+                         f"Check the id.{did_you_mean(record_id, self.records)} {SOURCES_HINT}",
+                         "unknown-source")
+            return None
+        if record.kind not in kinds:
+            self.problem(line, f"{macro}() needs a source of kind {' or '.join(kinds)}, but "
+                         f"'{record_id}' is a {record.kind} record",
+                         f"Use cite() for it, or pick a {' or '.join(kinds)} record", "wrong-kind")
+            return None
+        return record
+
+    def _marker(self, record: Record, line: int) -> render.Markup:
+        return render.marker(self.citations.cite(record.id, line), record)
+
+    # The macros themselves. Each returns escaped markup and places a citation.
+
+    def cite(self, *record_ids: str) -> render.Markup:
+        line = _template_line()
+        if not record_ids:
+            return self.problem(line, "cite() was called without a source id",
+                                'Name at least one source, such as cite("zoho-crm.bulk-write.get-job")',
+                                "macro-arguments")
+        out = []
+        for record_id in record_ids:
+            record = self._record("cite", record_id, ("endpoint", "config", "code", "doc"), line)
+            out.append(self._marker(record, line) if record else render.unresolved_marker())
+        return render.Markup("".join(out))
+
+    def endpoint(self, record_id: str) -> render.Markup:
+        line = _template_line()
+        record = self._record("endpoint", record_id, ("endpoint",), line)
+        if record is None:
+            return render.unresolved_marker()
+        return render.endpoint(record) + self._marker(record, line)
+
+    def scopes(self, record_id: str) -> render.Markup:
+        line = _template_line()
+        record = self._record("scopes", record_id, ("endpoint", "config"), line)
+        if record is None:
+            return render.unresolved_marker()
+        if record.kind == "endpoint":
+            shown = render.scope_expression(record.facts["scopes"])
+        elif "values" in record.facts:
+            shown = render.joined(record.facts["values"], "or")
+        else:
+            shown = render.code(record.facts.get("value", ""))
+            if "value" not in record.facts:
+                return self.problem(line, f"scopes() cannot show '{record_id}': it holds named fields",
+                                    f'Use fact("{record_id}", "<field>") to show one of them',
+                                    "wrong-kind")
+        return shown + self._marker(record, line)
+
+    def fact(self, record_id: str, name: str | None = None) -> render.Markup:
+        line = _template_line()
+        record = self._record("fact", record_id, ("endpoint", "config"), line)
+        if record is None:
+            return render.unresolved_marker()
+        facts = dict(record.facts.get("fields", {})) if record.kind == "config" else {
+            k: v for k, v in record.facts.items() if isinstance(v, str)}
+        if name is None:
+            if "value" in record.facts:
+                return render.code(record.facts["value"]) + self._marker(record, line)
+            if "values" in record.facts:
+                return render.joined(record.facts["values"], "and") + self._marker(record, line)
+            return self.problem(line, f"fact('{record_id}') needs the name of the field to show",
+                                f"Add one of: {', '.join(facts)}", "macro-arguments")
+        if name not in facts:
+            return self.problem(line, f"'{record_id}' has no field '{name}'",
+                                f"Use one of: {', '.join(facts)}.{did_you_mean(str(name), facts)}",
+                                "unknown-field")
+        return render.code(facts[name]) + self._marker(record, line)
+
+    def link(self, record_id: str) -> render.Markup:
+        line = _template_line()
+        record = self._record("link", record_id, ("endpoint", "config", "code", "doc"), line)
+        if record is None:
+            return render.unresolved_marker()
+        return render.Markup(f'<a href="{render.attribute(record.url)}" rel="noopener">'
+                             f"{render.text(record.title)}</a>") + self._marker(record, line)
+
+    def code(self, record_id: str) -> render.Markup:
+        line = _template_line()
+        record = self._record("code", record_id, ("code",), line)
+        if record is None:
+            return render.unresolved_marker()
+        call_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if not call_line.strip().startswith("{{") or not call_line.rstrip().endswith("}}"):
+            return self.problem(line, "code() must stand on a line of its own",
+                                "Move the {{ code(...) }} call to its own line, indented like the text "
+                                "it belongs to", "code-placement")
+        indent = call_line[: len(call_line) - len(call_line.lstrip())]
+        facts = record.facts
+        block = render.code_block(facts["source"], facts.get("language", "python"),
+                                  facts["file"].rsplit("/", 1)[-1], indent)
+        caption = (f'{indent}<p class="bh-code-source">From {render.code(facts["file"])}, '
+                   f'{render.code(facts["symbol"])} (tested){self._marker(record, line)}</p>')
+        return render.Markup(f"{block}\n\n{caption}")
+
+    def as_context(self) -> dict[str, Callable[..., render.Markup]]:
+        return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}
+
+
+def _checked(macros: _PageMacros, function: Callable[..., render.Markup]) -> Callable[..., render.Markup]:
+    """Turn a call with the wrong arguments into a writer's problem instead of a TypeError."""
+    signature = inspect.signature(function)
+
+    def call(*args: Any, **kwargs: Any) -> render.Markup:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as error:
+            return macros.problem(_template_line(), f"{function.__name__}() was called wrongly: {error}",
+                                  f"Write it as {function.__name__}{signature}".replace("'", '"'),
+                                  "macro-arguments")
+        return function(*args, **kwargs)
+
+    call.__name__ = function.__name__
+    return call
+
+
+class PageRenderer:
+    """Renders pages against one set of records; reusable across every page of a build."""
+
+    def __init__(self, records: Mapping[str, Record], products: Mapping[str, str]):
+        self.records, self.products = records, products
+
+    def render(self, path: str, source: str) -> RenderedPage:
+        matter, problems = read_front_matter(source, path)
+        lines = source.splitlines()
+        # Blank the front matter instead of cutting it, so template lines are file lines.
+        template_source = "\n" * matter.end_line + "\n".join(lines[matter.end_line:])
+        if source.endswith("\n"):
+            template_source += "\n"
+        macros = _PageMacros(path, lines, self.records)
+        body = ""
+        try:
+            body = self._render_template(template_source, path, macros)
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(Problem(Location(path, error.lineno or 1),
+                                    f"the page's template syntax is broken: {error.message}",
+                                    "Close every {{ and {% you open; to show braces literally, "
+                                    "wrap them in {% raw %}...{% endraw %}", "template-syntax"))
+        problems += macros.problems
+        if not any(p.code == "template-syntax" for p in problems):
+            problems += self._contract(path, lines, matter, template_source)
+        markdown = self._assemble(matter, body.lstrip("\n"), macros.citations)
+        return RenderedPage(path, matter.values, markdown, macros.citations, sorted(problems))
+
+    def _render_template(self, template_source: str, path: str, macros: _PageMacros) -> str:
+        code = ENVIRONMENT.compile(template_source, filename=path)
+        template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
+        try:
+            return template.render(macros.as_context())
+        except SecurityError as error:
+            macros.problem(_error_line(error, path), f"the page tried something pages may not do ({error})",
+                           f"Use only the Beam Help macros: {', '.join(MACRO_NAMES)}", "sandbox")
+        except jinja2.UndefinedError as error:
+            name = re.search(r"'([^']+)' is undefined", str(error))
+            hint = did_you_mean(name.group(1), MACRO_NAMES) if name else ""
+            macros.problem(_error_line(error, path), f"the page uses something that does not exist ({error})",
+                           f"Use only the Beam Help macros: {', '.join(MACRO_NAMES)}.{hint}", "undefined")
+        except jinja2.TemplateError as error:
+            macros.problem(_error_line(error, path), f"the page's template failed: {error}",
+                           "Pages cannot include, import or extend other templates", "template")
+        except Exception as error:  # noqa: BLE001 - a writer's expression failed; report, never crash
+            macros.problem(_error_line(error, path),
+                           f"an expression on this line failed ({type(error).__name__}: {error})",
+                           "Simplify the expression; pages need only the Beam Help macros", "template")
+        return ""
+
+    def _contract(self, path: str, lines: list[str], matter: FrontMatter, template_source: str,
+                  ) -> list[Problem]:
+        problems: list[Problem] = []
+        headings = outline(lines)
+        for line, _, name in headings:
+            if name.lower() == "sources cited":
+                problems.append(Problem(Location(path, line), "the Sources cited section is generated",
+                                        "Delete this heading and the list under it; cite with cite()",
+                                        "generated-section"))
+        page_type = matter.values.get("type")
+        if page_type is None:
+            return problems
+        type_line = matter.lines.get("type", 1)
+        if page_type not in PAGE_TYPES:
+            return problems + [Problem(Location(path, type_line), f"unknown page type '{page_type}'",
+                                       f"Use one of: {', '.join(PAGE_TYPES)}.{did_you_mean(page_type, PAGE_TYPES)}",
+                                       "page-type")]
+        product = matter.values.get("product")
+        if product is not None and product not in self.products:
+            problems.append(Problem(Location(path, matter.lines["product"]), f"unknown product '{product}'",
+                                    f"Use one of: {', '.join(self.products)}.{did_you_mean(product, self.products)}"
+                                    " (products are listed under the beam plugin in mkdocs.yml)",
+                                    "unknown-product"))
+        if page_type != "how-to":
+            return problems
+        for key in HOW_TO_FIELDS:
+            if key not in matter.lines:
+                problems.append(Problem(Location(path, type_line), f"a how-to needs '{key}' in its front matter",
+                                        f"Add a line '{key}: ...' between the --- lines", "front-matter"))
+        by_name = {name.lower(): (line, level) for line, level, name in headings if level == 2}
+        for section in HOW_TO_SECTIONS:
+            if section.lower() not in by_name:
+                problems.append(Problem(Location(path, type_line), f"a how-to needs the section '## {section}'",
+                                        f"Add '## {section}' with its content (sections: "
+                                        f"{', '.join(HOW_TO_SECTIONS)})", "missing-section"))
+        cited_lines = {call.line for call in find_macro_calls(template_source)}
+        for section in CITED_ITEM_SECTIONS:
+            if section.lower() not in by_name:
+                continue
+            start = by_name[section.lower()][0] + 1
+            end = next((line - 1 for line, level, _ in headings if line > start and level <= 2), len(lines))
+            items = list_items(lines, start, end)
+            if not items:
+                problems.append(Problem(Location(path, start - 1), f"'{section}' has no list items",
+                                        "Write each point as a list item ('- **Lead-in.** Explanation...') "
+                                        "that cites its source", "uncited-item"))
+            for first, last in items:
+                if not cited_lines.intersection(range(first, last + 1)):
+                    problems.append(Problem(Location(path, first), f"this item under '{section}' cites nothing",
+                                            'Add a citation such as {{ cite("source-id") }} to it', "uncited-item"))
+        return problems
+
+    def _assemble(self, matter: FrontMatter, body: str, citations: Citations) -> str:
+        """The writer's body with the generated parts around it."""
+        parts = []
+        values = matter.values
+        if values.get("type") == "how-to" and {"title", "summary"} <= values.keys():
+            kicker = f"How-to · {self.products.get(values.get('product', ''), values.get('product', ''))}"
+            parts.append(render.page_head(kicker, values["title"], values["summary"]))
+        parts.append(body.rstrip("\n") + "\n")
+        if values.get("type") == "how-to":
+            parts.append(render.disclaimer())
+        entries = [(number, self.records[record_id], uses)
+                   for number, record_id, uses in citations.entries() if record_id in self.records]
+        if entries:
+            parts.append(render.sources_list(entries))
+        return "\n".join(parts)

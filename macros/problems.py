@@ -1,0 +1,61 @@
+"""Problems a writer must fix, and the one way they are printed.
+
+Owns: Location, Problem, the `path:line: what. what to do. [code]` format, "did you mean".
+Does not own: deciding what is wrong (records, pages and checks do that).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a writer's file: path relative to the repository root, 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong, where it is, and what to do about it.
+
+    `code` is a short stable name (documented for writers in CONTRIBUTING.md).
+    `severity` is "error" (stops every build) or "warning" (stops strict builds).
+    """
+
+    location: Location
+    what: str
+    todo: str
+    code: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {_sentence(self.what)} {_sentence(self.todo)} [{self.code}]"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+class ProblemsFound(Exception):
+    """Raised by the core when it cannot go on; carries every problem found so far."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.problems)} problem(s)")
+
+
+def did_you_mean(wrong: str, known: Iterable[str]) -> str:
+    """Return " Did you mean 'x'?" for the closest known name, or "" when none is close."""
+    known = list(known)
+    by_case = [k for k in known if k.lower() == wrong.lower()]
+    close = by_case or difflib.get_close_matches(wrong, known, n=1, cutoff=0.75)
+    return f" Did you mean '{close[0]}'?" if close else ""

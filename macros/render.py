@@ -1,0 +1,110 @@
+"""Data in, Markdown/HTML out: citation markers, record facts, the Sources cited list, the disclaimer.
+
+Owns: every piece of markup the generator writes into a page, with every record value escaped for
+both HTML and Markdown. Does not own: deciding what to show (pages.py) or numbering (citations.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from markupsafe import Markup, escape
+
+from .citations import CiteUse, entry_anchor
+from .records import Record
+
+# Markdown would act on these inside raw HTML text; entities make them inert but look the same.
+_MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+!|~^:<>"})
+
+DISCLAIMER = ("Beam Help is an independent guide, not official Zoho support, and is not affiliated "
+              "with Zoho Corporation. Facts come from the official pages listed under Sources cited; "
+              "check them there before you rely on them.")
+
+
+def text(value: object) -> Markup:
+    """Escape a record value so it reaches the page as plain text, never as HTML or Markdown."""
+    escaped = str(escape(str(value)))  # &, <, >, " and ' become entities first
+    # Leave those entities whole and make every other Markdown-active character an entity too.
+    return Markup(re.sub(r"&#?\w+;|.", lambda m: m.group(0) if len(m.group(0)) > 1
+                         else m.group(0).translate(_MARKDOWN_ACTIVE), escaped, flags=re.S))
+
+
+def attribute(value: object) -> str:
+    return str(escape(str(value)))
+
+
+def code(value: object) -> Markup:
+    return Markup(f"<code>{text(value)}</code>")
+
+
+def marker(use: CiteUse, record: Record) -> Markup:
+    label = f"Source {use.number}: {record.title}"
+    return Markup(
+        f'<sup class="bh-cite" id="{attribute(use.anchor)}">'
+        f'<a class="footnote-ref" href="#{attribute(entry_anchor(use.record_id))}" '
+        f'aria-label="{attribute(label)}">[{use.number}]</a></sup>'
+    )
+
+
+def unresolved_marker() -> Markup:
+    """Shown where a citation could not be placed; the build fails, so readers never see it."""
+    return Markup('<sup class="bh-cite">[?]</sup>')
+
+
+def joined(values: Sequence[str], word: str) -> Markup:
+    """`a`, `b` or `c` (each as code)."""
+    parts = [str(code(v)) for v in values]
+    if len(parts) <= 1:
+        return Markup("".join(parts))
+    return Markup(f"{', '.join(parts[:-1])} {word} {parts[-1]}")
+
+
+def scope_expression(groups: Iterable[Sequence[str]]) -> Markup:
+    """One scope from each group: `A` or `B`, and `C`."""
+    return Markup(", and ".join(str(joined(group, "or")) for group in groups))
+
+
+def endpoint(record: Record) -> Markup:
+    return code(f"{record.facts['method']} {record.facts['path']}")
+
+
+def code_block(source: str, language: str, title: str, indent: str) -> str:
+    """A fenced, highlighted block; the fence outgrows any backtick run inside the code."""
+    longest = max((len(run) for run in re.findall(r"`+", source)), default=0)
+    fence = "`" * max(3, longest + 1)
+    safe_title = title.replace('"', "'")
+    lines = [f'{fence}{language} title="{safe_title}"', *source.splitlines(), fence]
+    return ("\n" + indent).join(line if line.strip() else "" for line in lines)
+
+
+def sources_list(entries: Sequence[tuple[int, Record, Sequence[CiteUse]]]) -> str:
+    """The generated Sources cited section: one entry per cited record, with back-links."""
+    items = []
+    for number, record, uses in entries:
+        backlinks = " ".join(
+            f'<a class="bh-backlink" href="#{attribute(u.anchor)}" '
+            f'aria-label="Back to citation [{number}], use {u.use} of {len(uses)}">'
+            f"&#8617;&#xFE0E; {u.use}</a>"
+            for u in uses
+        )
+        note = f'<p class="bh-note">{text(record.note)}</p>' if record.note else ""
+        items.append(
+            f'<li id="{attribute(entry_anchor(record.id))}" value="{number}">'
+            f'<p><a class="bh-source-link" href="{attribute(record.url)}" rel="noopener">'
+            f"{text(record.title)}</a> "
+            f'<span class="bh-verified">· verified <time datetime="{record.verified_on}">'
+            f"{record.verified_on}</time></span></p>{note}"
+            f'<p class="bh-backlinks">Cited at: {backlinks}</p></li>'
+        )
+    return ("## Sources cited {: #sources-cited }\n\n"
+            f'<ol class="bh-sources">\n' + "\n".join(items) + "\n</ol>\n")
+
+
+def disclaimer() -> str:
+    return f'<p class="bh-disclaimer">{text(DISCLAIMER)}</p>\n'
+
+
+def page_head(kicker: str, title: str, summary: str) -> str:
+    return (f'<p class="bh-kicker">{text(kicker)}</p>\n\n# {text(title)}\n\n'
+            f'<p class="bh-summary">{text(summary)}</p>\n')
