@@ -48,8 +48,10 @@ class Citations:
 
     def entries(self) -> list[tuple[int, str, list[CiteUse]]]:
         """(number, record id, its uses) for each cited record, in number order."""
-        return [(number, record_id, [u for u in self.uses if u.record_id == record_id])
-                for record_id, number in sorted(self._numbers.items(), key=lambda item: item[1])]
+        return [
+            (number, record_id, [u for u in self.uses if u.record_id == record_id])
+            for record_id, number in sorted(self._numbers.items(), key=lambda item: item[1])
+        ]
 
     @property
     def record_ids(self) -> list[str]:

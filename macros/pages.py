@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
-import yaml
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -29,7 +28,15 @@ HOW_TO_SECTIONS = ("Why this matters", "Step-by-step", "Common pitfalls", "What 
 CITED_ITEM_SECTIONS = ("Common pitfalls", "What to check")
 PAGE_TYPES = ("how-to", "overview", "landing", "reference")
 HOW_TO_FIELDS = ("title", "type", "product", "summary")
-MACRO_NAMES = ("cite", "endpoint", "scopes", "fact", "code", "link")
+MACRO_USAGE = {
+    "cite": 'cite("source-id") or cite("first-id", "second-id")',
+    "endpoint": 'endpoint("endpoint-id")',
+    "scopes": 'scopes("endpoint-or-config-id")',
+    "fact": 'fact("config-id") or fact("record-id", "field")',
+    "code": 'code("code-id")',
+    "link": 'link("source-id")',
+}
+MACRO_NAMES = tuple(MACRO_USAGE)
 SOURCES_HINT = "Source ids are listed by 'python -m macros sources'"
 _MAX_REPEAT = 10_000
 
@@ -66,6 +73,7 @@ ENVIRONMENT = PageEnvironment()
 
 # --- front matter ---------------------------------------------------------------------------------
 
+
 @dataclass
 class FrontMatter:
     values: dict[str, Any] = field(default_factory=dict)
@@ -78,10 +86,18 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Problem
     lines = source.splitlines()
     if not lines or lines[0].rstrip() != "---":
         return FrontMatter(), []
-    end = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None)
+    end = next(
+        (i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None
+    )
     if end is None:
-        return FrontMatter(), [Problem(Location(path, 1), "the front matter that starts here never ends",
-                                       "Close it with a line holding only ---", "front-matter")]
+        return FrontMatter(), [
+            Problem(
+                Location(path, 1),
+                "the front matter that starts here never ends",
+                "Close it with a line holding only ---",
+                "front-matter",
+            )
+        ]
     node, problems = yn.compose("\n" + "\n".join(lines[1:end]), path)  # keep file lines
     if problems or node is None:
         return FrontMatter(end_line=end + 1), problems
@@ -89,20 +105,30 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Problem
     try:
         items = yn.mapping_items(node, "the front matter")
     except yn.Invalid as invalid:
-        return matter, [Problem(Location(path, yn.line_of(invalid.node)), invalid.what, invalid.todo,
-                                "front-matter")]
+        return matter, [
+            Problem(
+                Location(path, yn.line_of(invalid.node)), invalid.what, invalid.todo, "front-matter"
+            )
+        ]
     for key, (key_node, value_node) in items.items():
         matter.lines[key] = yn.line_of(key_node)
         if key in HOW_TO_FIELDS:
             try:
                 matter.values[key] = yn.text(value_node, key)
             except yn.Invalid as invalid:
-                problems.append(Problem(Location(path, yn.line_of(invalid.node)), invalid.what,
-                                        invalid.todo, invalid.code))
+                problems.append(
+                    Problem(
+                        Location(path, yn.line_of(invalid.node)),
+                        invalid.what,
+                        invalid.todo,
+                        invalid.code,
+                    )
+                )
     return matter, problems
 
 
 # --- static view: macro calls and headings, without rendering -------------------------------------
+
 
 @dataclass(frozen=True)
 class MacroCall:
@@ -117,7 +143,11 @@ def find_macro_calls(template_source: str) -> list[MacroCall]:
     calls = []
     for call in tree.find_all(nodes.Call):
         if isinstance(call.node, nodes.Name) and call.node.name in MACRO_NAMES:
-            ids = tuple(a.value for a in call.args if isinstance(a, nodes.Const) and isinstance(a.value, str))
+            ids = tuple(
+                a.value
+                for a in call.args
+                if isinstance(a, nodes.Const) and isinstance(a.value, str)
+            )
             calls.append(MacroCall(call.node.name, ids, call.lineno))
     return sorted(calls, key=lambda c: c.line)
 
@@ -141,10 +171,14 @@ def outline(lines: list[str]) -> list[tuple[int, int, str]]:
 def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
     """(first line, last line) of each top-level list item in lines start..end (1-based, inclusive)."""
     starts = [n for n in range(start, end + 1) if _LIST_ITEM.match(lines[n - 1])]
-    return [(first, (starts[i + 1] - 1 if i + 1 < len(starts) else end)) for i, first in enumerate(starts)]
+    return [
+        (first, (starts[i + 1] - 1 if i + 1 < len(starts) else end))
+        for i, first in enumerate(starts)
+    ]
 
 
 # --- rendering ------------------------------------------------------------------------------------
+
 
 @dataclass
 class RenderedPage:
@@ -164,6 +198,16 @@ def _template_line() -> int:
             return template.get_corresponding_lineno(frame.f_lineno)
         frame = frame.f_back
     return 0
+
+
+def _unclosed_tag_line(lines: list[str], noticed: int) -> int:
+    """Jinja reports where it gave up; a writer needs the line where the unclosed tag was opened."""
+    for number in range(min(noticed, len(lines)), 0, -1):
+        line = lines[number - 1]
+        for opener, closer in (("{{", "}}"), ("{%", "%}")):
+            if line.rfind(opener) > line.rfind(closer):
+                return number
+    return noticed
 
 
 def _error_line(error: BaseException, path: str) -> int:
@@ -188,22 +232,34 @@ class _PageMacros:
         self.problems.append(Problem(Location(self.path, line), what, todo, code))
         return render.unresolved_marker()
 
-    def _record(self, macro: str, record_id: Any, kinds: tuple[str, ...], line: int) -> Record | None:
+    def _record(
+        self, macro: str, record_id: Any, kinds: tuple[str, ...], line: int
+    ) -> Record | None:
         if not isinstance(record_id, str):
-            self.problem(line, f"{macro}() was given {record_id!r} where a source id belongs",
-                         f'Write the id in quotes, such as {macro}("zoho-crm.bulk-write.get-job")',
-                         "macro-arguments")
+            self.problem(
+                line,
+                f"{macro}() was given {record_id!r} where a source id belongs",
+                f'Write the id in quotes, such as {macro}("zoho-crm.bulk-write.get-job")',
+                "macro-arguments",
+            )
             return None
         record = self.records.get(record_id)
         if record is None:
-            self.problem(line, f"unknown source '{record_id}' in {macro}()",
-                         f"Check the id.{did_you_mean(record_id, self.records)} {SOURCES_HINT}",
-                         "unknown-source")
+            self.problem(
+                line,
+                f"unknown source '{record_id}' in {macro}()",
+                f"Check the id.{did_you_mean(record_id, self.records)} {SOURCES_HINT}",
+                "unknown-source",
+            )
             return None
         if record.kind not in kinds:
-            self.problem(line, f"{macro}() needs a source of kind {' or '.join(kinds)}, but "
-                         f"'{record_id}' is a {record.kind} record",
-                         f"Use cite() for it, or pick a {' or '.join(kinds)} record", "wrong-kind")
+            self.problem(
+                line,
+                f"{macro}() needs a source of kind {' or '.join(kinds)}, but "
+                f"'{record_id}' is a {record.kind} record",
+                f"Use cite() for it, or pick a {' or '.join(kinds)} record",
+                "wrong-kind",
+            )
             return None
         return record
 
@@ -215,9 +271,12 @@ class _PageMacros:
     def cite(self, *record_ids: str) -> render.Markup:
         line = _template_line()
         if not record_ids:
-            return self.problem(line, "cite() was called without a source id",
-                                'Name at least one source, such as cite("zoho-crm.bulk-write.get-job")',
-                                "macro-arguments")
+            return self.problem(
+                line,
+                "cite() was called without a source id",
+                'Name at least one source, such as cite("zoho-crm.bulk-write.get-job")',
+                "macro-arguments",
+            )
         out = []
         for record_id in record_ids:
             record = self._record("cite", record_id, ("endpoint", "config", "code", "doc"), line)
@@ -243,9 +302,12 @@ class _PageMacros:
         else:
             shown = render.code(record.facts.get("value", ""))
             if "value" not in record.facts:
-                return self.problem(line, f"scopes() cannot show '{record_id}': it holds named fields",
-                                    f'Use fact("{record_id}", "<field>") to show one of them',
-                                    "wrong-kind")
+                return self.problem(
+                    line,
+                    f"scopes() cannot show '{record_id}': it holds named fields",
+                    f'Use fact("{record_id}", "<field>") to show one of them',
+                    "wrong-kind",
+                )
         return shown + self._marker(record, line)
 
     def fact(self, record_id: str, name: str | None = None) -> render.Markup:
@@ -253,19 +315,29 @@ class _PageMacros:
         record = self._record("fact", record_id, ("endpoint", "config"), line)
         if record is None:
             return render.unresolved_marker()
-        facts = dict(record.facts.get("fields", {})) if record.kind == "config" else {
-            k: v for k, v in record.facts.items() if isinstance(v, str)}
+        facts = (
+            dict(record.facts.get("fields", {}))
+            if record.kind == "config"
+            else {k: v for k, v in record.facts.items() if isinstance(v, str)}
+        )
         if name is None:
             if "value" in record.facts:
                 return render.code(record.facts["value"]) + self._marker(record, line)
             if "values" in record.facts:
                 return render.joined(record.facts["values"], "and") + self._marker(record, line)
-            return self.problem(line, f"fact('{record_id}') needs the name of the field to show",
-                                f"Add one of: {', '.join(facts)}", "macro-arguments")
+            return self.problem(
+                line,
+                f"fact('{record_id}') needs the name of the field to show",
+                f"Add one of: {', '.join(facts)}",
+                "macro-arguments",
+            )
         if name not in facts:
-            return self.problem(line, f"'{record_id}' has no field '{name}'",
-                                f"Use one of: {', '.join(facts)}.{did_you_mean(str(name), facts)}",
-                                "unknown-field")
+            return self.problem(
+                line,
+                f"'{record_id}' has no field '{name}'",
+                f"Use one of: {', '.join(facts)}.{did_you_mean(str(name), facts)}",
+                "unknown-field",
+            )
         return render.code(facts[name]) + self._marker(record, line)
 
     def link(self, record_id: str) -> render.Markup:
@@ -273,8 +345,10 @@ class _PageMacros:
         record = self._record("link", record_id, ("endpoint", "config", "code", "doc"), line)
         if record is None:
             return render.unresolved_marker()
-        return render.Markup(f'<a href="{render.attribute(record.url)}" rel="noopener">'
-                             f"{render.text(record.title)}</a>") + self._marker(record, line)
+        return render.Markup(
+            f'<a href="{render.attribute(record.url)}" rel="noopener">'
+            f"{render.text(record.title)}</a>"
+        ) + self._marker(record, line)
 
     def code(self, record_id: str) -> render.Markup:
         line = _template_line()
@@ -283,22 +357,34 @@ class _PageMacros:
             return render.unresolved_marker()
         call_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         if not call_line.strip().startswith("{{") or not call_line.rstrip().endswith("}}"):
-            return self.problem(line, "code() must stand on a line of its own",
-                                "Move the {{ code(...) }} call to its own line, indented like the text "
-                                "it belongs to", "code-placement")
+            return self.problem(
+                line,
+                "code() must stand on a line of its own",
+                "Move the {{ code(...) }} call to its own line, indented like the text "
+                "it belongs to",
+                "code-placement",
+            )
         indent = call_line[: len(call_line) - len(call_line.lstrip())]
         facts = record.facts
-        block = render.code_block(facts["source"], facts.get("language", "python"),
-                                  facts["file"].rsplit("/", 1)[-1], indent)
-        caption = (f'{indent}<p class="bh-code-source">From {render.code(facts["file"])}, '
-                   f'{render.code(facts["symbol"])} (tested){self._marker(record, line)}</p>')
+        block = render.code_block(
+            facts["source"],
+            facts.get("language", "python"),
+            facts["file"].rsplit("/", 1)[-1],
+            indent,
+        )
+        caption = (
+            f'{indent}<span class="bh-code-source">From {render.code(facts["file"])}, '
+            f"{render.code(facts['symbol'])} (tested){self._marker(record, line)}</span>"
+        )
         return render.Markup(f"{block}\n\n{caption}")
 
     def as_context(self) -> dict[str, Callable[..., render.Markup]]:
         return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}
 
 
-def _checked(macros: _PageMacros, function: Callable[..., render.Markup]) -> Callable[..., render.Markup]:
+def _checked(
+    macros: _PageMacros, function: Callable[..., render.Markup]
+) -> Callable[..., render.Markup]:
     """Turn a call with the wrong arguments into a writer's problem instead of a TypeError."""
     signature = inspect.signature(function)
 
@@ -306,9 +392,12 @@ def _checked(macros: _PageMacros, function: Callable[..., render.Markup]) -> Cal
         try:
             signature.bind(*args, **kwargs)
         except TypeError as error:
-            return macros.problem(_template_line(), f"{function.__name__}() was called wrongly: {error}",
-                                  f"Write it as {function.__name__}{signature}".replace("'", '"'),
-                                  "macro-arguments")
+            return macros.problem(
+                _template_line(),
+                f"{function.__name__}() was called wrongly: {error}",
+                f"Write it as {MACRO_USAGE[function.__name__]}",
+                "macro-arguments",
+            )
         return function(*args, **kwargs)
 
     call.__name__ = function.__name__
@@ -325,7 +414,7 @@ class PageRenderer:
         matter, problems = read_front_matter(source, path)
         lines = source.splitlines()
         # Blank the front matter instead of cutting it, so template lines are file lines.
-        template_source = "\n" * matter.end_line + "\n".join(lines[matter.end_line:])
+        template_source = "\n" * matter.end_line + "\n".join(lines[matter.end_line :])
         if source.endswith("\n"):
             template_source += "\n"
         macros = _PageMacros(path, lines, self.records)
@@ -333,10 +422,18 @@ class PageRenderer:
         try:
             body = self._render_template(template_source, path, macros)
         except jinja2.TemplateSyntaxError as error:
-            problems.append(Problem(Location(path, error.lineno or 1),
-                                    f"the page's template syntax is broken: {error.message}",
-                                    "Close every {{ and {% you open; to show braces literally, "
-                                    "wrap them in {% raw %}...{% endraw %}", "template-syntax"))
+            line, noticed = _unclosed_tag_line(lines, error.lineno or 1), ""
+            if line != error.lineno:
+                noticed = f" (Jinja noticed it on line {error.lineno})"
+            problems.append(
+                Problem(
+                    Location(path, line),
+                    f"the page's template syntax is broken: {error.message}{noticed}",
+                    "Close every {{ and {% you open; to show braces literally, "
+                    "wrap them in {% raw %}...{% endraw %}",
+                    "template-syntax",
+                )
+            )
         problems += macros.problems
         if not any(p.code == "template-syntax" for p in problems):
             problems += self._contract(path, lines, matter, template_source)
@@ -344,77 +441,159 @@ class PageRenderer:
         return RenderedPage(path, matter.values, markdown, macros.citations, sorted(problems))
 
     def _render_template(self, template_source: str, path: str, macros: _PageMacros) -> str:
-        code = ENVIRONMENT.compile(template_source, filename=path)
+        tree = ENVIRONMENT.parse(template_source)
+        unknown = [
+            (name.lineno, name.name)
+            for name in tree.find_all(nodes.Name)
+            if name.ctx == "load" and name.name not in MACRO_NAMES
+        ]
+        assigned = {
+            name.name for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param")
+        }
+        for line, name in sorted(set(unknown)):
+            if name not in assigned:
+                macros.problem(
+                    line,
+                    f"the page uses '{name}', which does not exist in pages",
+                    f"Use only the Beam Help macros: {', '.join(MACRO_NAMES)}."
+                    f"{did_you_mean(name, MACRO_NAMES)}",
+                    "undefined",
+                )
+        if macros.problems:
+            return ""
+        code = ENVIRONMENT.compile(tree, filename=path)
         template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
         try:
             return template.render(macros.as_context())
         except SecurityError as error:
-            macros.problem(_error_line(error, path), f"the page tried something pages may not do ({error})",
-                           f"Use only the Beam Help macros: {', '.join(MACRO_NAMES)}", "sandbox")
+            reason = str(error).rstrip(".")
+            macros.problem(
+                _error_line(error, path),
+                f"the page tried something pages may not do ({reason})",
+                f"Use only the Beam Help macros: {', '.join(MACRO_NAMES)}",
+                "sandbox",
+            )
         except jinja2.UndefinedError as error:
             name = re.search(r"'([^']+)' is undefined", str(error))
             hint = did_you_mean(name.group(1), MACRO_NAMES) if name else ""
-            macros.problem(_error_line(error, path), f"the page uses something that does not exist ({error})",
-                           f"Use only the Beam Help macros: {', '.join(MACRO_NAMES)}.{hint}", "undefined")
+            macros.problem(
+                _error_line(error, path),
+                f"the page uses something that does not exist ({error})",
+                f"Use only the Beam Help macros: {', '.join(MACRO_NAMES)}.{hint}",
+                "undefined",
+            )
         except jinja2.TemplateError as error:
-            macros.problem(_error_line(error, path), f"the page's template failed: {error}",
-                           "Pages cannot include, import or extend other templates", "template")
+            macros.problem(
+                _error_line(error, path),
+                f"the page's template failed: {error}",
+                "Pages cannot include, import or extend other templates",
+                "template",
+            )
         except Exception as error:  # noqa: BLE001 - a writer's expression failed; report, never crash
-            macros.problem(_error_line(error, path),
-                           f"an expression on this line failed ({type(error).__name__}: {error})",
-                           "Simplify the expression; pages need only the Beam Help macros", "template")
+            macros.problem(
+                _error_line(error, path),
+                f"an expression on this line failed ({type(error).__name__}: {error})",
+                "Simplify the expression; pages need only the Beam Help macros",
+                "template",
+            )
         return ""
 
-    def _contract(self, path: str, lines: list[str], matter: FrontMatter, template_source: str,
-                  ) -> list[Problem]:
+    def _contract(
+        self,
+        path: str,
+        lines: list[str],
+        matter: FrontMatter,
+        template_source: str,
+    ) -> list[Problem]:
         problems: list[Problem] = []
         headings = outline(lines)
         for line, _, name in headings:
             if name.lower() == "sources cited":
-                problems.append(Problem(Location(path, line), "the Sources cited section is generated",
-                                        "Delete this heading and the list under it; cite with cite()",
-                                        "generated-section"))
+                problems.append(
+                    Problem(
+                        Location(path, line),
+                        "the Sources cited section is generated",
+                        "Delete this heading and the list under it; cite with cite()",
+                        "generated-section",
+                    )
+                )
         page_type = matter.values.get("type")
         if page_type is None:
             return problems
         type_line = matter.lines.get("type", 1)
         if page_type not in PAGE_TYPES:
-            return problems + [Problem(Location(path, type_line), f"unknown page type '{page_type}'",
-                                       f"Use one of: {', '.join(PAGE_TYPES)}.{did_you_mean(page_type, PAGE_TYPES)}",
-                                       "page-type")]
+            return problems + [
+                Problem(
+                    Location(path, type_line),
+                    f"unknown page type '{page_type}'",
+                    f"Use one of: {', '.join(PAGE_TYPES)}.{did_you_mean(page_type, PAGE_TYPES)}",
+                    "page-type",
+                )
+            ]
         product = matter.values.get("product")
         if product is not None and product not in self.products:
-            problems.append(Problem(Location(path, matter.lines["product"]), f"unknown product '{product}'",
-                                    f"Use one of: {', '.join(self.products)}.{did_you_mean(product, self.products)}"
-                                    " (products are listed under the beam plugin in mkdocs.yml)",
-                                    "unknown-product"))
+            problems.append(
+                Problem(
+                    Location(path, matter.lines["product"]),
+                    f"unknown product '{product}'",
+                    f"Use one of: {', '.join(self.products)}.{did_you_mean(product, self.products)}"
+                    " (products are listed under the beam plugin in mkdocs.yml)",
+                    "unknown-product",
+                )
+            )
         if page_type != "how-to":
             return problems
         for key in HOW_TO_FIELDS:
             if key not in matter.lines:
-                problems.append(Problem(Location(path, type_line), f"a how-to needs '{key}' in its front matter",
-                                        f"Add a line '{key}: ...' between the --- lines", "front-matter"))
+                problems.append(
+                    Problem(
+                        Location(path, type_line),
+                        f"a how-to needs '{key}' in its front matter",
+                        f"Add a line '{key}: ...' between the --- lines",
+                        "front-matter",
+                    )
+                )
         by_name = {name.lower(): (line, level) for line, level, name in headings if level == 2}
         for section in HOW_TO_SECTIONS:
             if section.lower() not in by_name:
-                problems.append(Problem(Location(path, type_line), f"a how-to needs the section '## {section}'",
-                                        f"Add '## {section}' with its content (sections: "
-                                        f"{', '.join(HOW_TO_SECTIONS)})", "missing-section"))
+                problems.append(
+                    Problem(
+                        Location(path, type_line),
+                        f"a how-to needs the section '## {section}'",
+                        f"Add '## {section}' with its content (sections: "
+                        f"{', '.join(HOW_TO_SECTIONS)})",
+                        "missing-section",
+                    )
+                )
         cited_lines = {call.line for call in find_macro_calls(template_source)}
         for section in CITED_ITEM_SECTIONS:
             if section.lower() not in by_name:
                 continue
             start = by_name[section.lower()][0] + 1
-            end = next((line - 1 for line, level, _ in headings if line > start and level <= 2), len(lines))
+            end = next(
+                (line - 1 for line, level, _ in headings if line > start and level <= 2), len(lines)
+            )
             items = list_items(lines, start, end)
             if not items:
-                problems.append(Problem(Location(path, start - 1), f"'{section}' has no list items",
-                                        "Write each point as a list item ('- **Lead-in.** Explanation...') "
-                                        "that cites its source", "uncited-item"))
+                problems.append(
+                    Problem(
+                        Location(path, start - 1),
+                        f"'{section}' has no list items",
+                        "Write each point as a list item ('- **Lead-in.** Explanation...') "
+                        "that cites its source",
+                        "uncited-item",
+                    )
+                )
             for first, last in items:
                 if not cited_lines.intersection(range(first, last + 1)):
-                    problems.append(Problem(Location(path, first), f"this item under '{section}' cites nothing",
-                                            'Add a citation such as {{ cite("source-id") }} to it', "uncited-item"))
+                    problems.append(
+                        Problem(
+                            Location(path, first),
+                            f"this item under '{section}' cites nothing",
+                            'Add a citation such as {{ cite("source-id") }} to it',
+                            "uncited-item",
+                        )
+                    )
         return problems
 
     def _assemble(self, matter: FrontMatter, body: str, citations: Citations) -> str:
@@ -427,8 +606,11 @@ class PageRenderer:
         parts.append(body.rstrip("\n") + "\n")
         if values.get("type") == "how-to":
             parts.append(render.disclaimer())
-        entries = [(number, self.records[record_id], uses)
-                   for number, record_id, uses in citations.entries() if record_id in self.records]
+        entries = [
+            (number, self.records[record_id], uses)
+            for number, record_id, uses in citations.entries()
+            if record_id in self.records
+        ]
         if entries:
             parts.append(render.sources_list(entries))
         return "\n".join(parts)

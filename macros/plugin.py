@@ -50,8 +50,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         records, problems = load_records(self.root, self.config.sources)
         _report(problems)
         if problems:
-            raise PluginError(f"{len(problems)} problem(s) in the source records; nothing was built "
-                              "and the last good site is untouched. Fix the lines above.")
+            raise PluginError(
+                f"{len(problems)} problem(s) in the source records; nothing was built "
+                "and the last good site is untouched. Fix the lines above."
+            )
         self.renderer = PageRenderer(records, self.config.products)
         self.records = records
         self.counter = _Counter()
@@ -75,8 +77,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def on_env(self, env, config, files):
         errors = [p for p in self.page_problems if p.severity == "error"]
         if errors:
-            raise PluginError(f"{len(errors)} problem(s) in pages; nothing was published. "
-                              "Fix the lines above.")
+            raise PluginError(
+                f"{len(errors)} problem(s) in pages; nothing was published. Fix the lines above."
+            )
         return env
 
     @event_priority(-100)  # after every other plugin has written its files

@@ -57,5 +57,7 @@ def did_you_mean(wrong: str, known: Iterable[str]) -> str:
     """Return " Did you mean 'x'?" for the closest known name, or "" when none is close."""
     known = list(known)
     by_case = [k for k in known if k.lower() == wrong.lower()]
-    close = by_case or difflib.get_close_matches(wrong, known, n=1, cutoff=0.75)
+    # Long ids share long prefixes, so they need a stricter cut-off than short words.
+    cutoff = 0.6 if len(wrong) < 10 else 0.75
+    close = by_case or difflib.get_close_matches(wrong, known, n=1, cutoff=cutoff)
     return f" Did you mean '{close[0]}'?" if close else ""

@@ -50,20 +50,32 @@ class Record:
 
 # --- field readers: node -> value, raising yn.Invalid -------------------------------------------
 
+
 def _https(node: yaml.Node, name: str) -> str:
     url = yn.text(node, name)
-    if not url.startswith("https://") or len(url) <= len("https://") or any(c.isspace() for c in url):
-        raise yn.Invalid(node, f"'{name}' must be an https:// address, not {url!r}",
-                         "Link the official page with its https:// address", "not-https")
+    if (
+        not url.startswith("https://")
+        or len(url) <= len("https://")
+        or any(c.isspace() for c in url)
+    ):
+        raise yn.Invalid(
+            node,
+            f"'{name}' must be an https:// address, not {url!r}",
+            "Link the official page with its https:// address",
+            "not-https",
+        )
     return url
 
 
 def _identifier(node: yaml.Node, name: str) -> str:
     value = yn.text(node, name)
     if not ID_PATTERN.fullmatch(value):
-        raise yn.Invalid(node, f"the id {value!r} has characters ids may not use",
-                         "Use lowercase letters, digits, '.' and '-', such as zoho-crm.bulk-write.get-job",
-                         "bad-id")
+        raise yn.Invalid(
+            node,
+            f"the id {value!r} has characters ids may not use",
+            "Use lowercase letters, digits, '.' and '-', such as zoho-crm.bulk-write.get-job",
+            "bad-id",
+        )
     return value
 
 
@@ -71,27 +83,38 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[yaml.Node, str], str]:
     def read(node: yaml.Node, name: str) -> str:
         value = yn.text(node, name)
         if value not in choices:
-            raise yn.Invalid(node, f"'{name}' is {value!r}, which is not one of {', '.join(choices)}",
-                             f"Use one of: {', '.join(choices)}.{did_you_mean(value, choices)}",
-                             "bad-choice")
+            raise yn.Invalid(
+                node,
+                f"'{name}' is {value!r}, which is not one of {', '.join(choices)}",
+                f"Use one of: {', '.join(choices)}.{did_you_mean(value, choices)}",
+                "bad-choice",
+            )
         return value
+
     return read
 
 
 def _path(node: yaml.Node, name: str) -> str:
     value = yn.text(node, name)
     if not value.startswith("/"):
-        raise yn.Invalid(node, f"'{name}' must start with '/', not {value!r}",
-                         "Write the path as Zoho documents it, such as /crm/bulk/v8/write/{job_id}",
-                         "bad-path")
+        raise yn.Invalid(
+            node,
+            f"'{name}' must start with '/', not {value!r}",
+            "Write the path as Zoho documents it, such as /crm/bulk/v8/write/{job_id}",
+            "bad-path",
+        )
     return value
 
 
 def _scopes(node: yaml.Node, name: str) -> tuple[tuple[str, ...], ...]:
     """A list whose items are a scope or a list of alternative scopes: one from each item is needed."""
     if not isinstance(node, yaml.SequenceNode) or not node.value:
-        raise yn.Invalid(node, f"'{name}' must be a list of scopes",
-                         f"Write {name}: [[ZohoCRM.bulk.CREATE, ZohoCRM.bulk.ALL]]", "wrong-type")
+        raise yn.Invalid(
+            node,
+            f"'{name}' must be a list of scopes",
+            f"Write {name}: [[ZohoCRM.bulk.CREATE, ZohoCRM.bulk.ALL]]",
+            "wrong-type",
+        )
     groups = []
     for item in node.value:
         if isinstance(item, yaml.SequenceNode):
@@ -104,9 +127,15 @@ def _scopes(node: yaml.Node, name: str) -> tuple[tuple[str, ...], ...]:
 def _text_mapping(node: yaml.Node, name: str) -> Mapping[str, str]:
     items = yn.mapping_items(node, f"'{name}'")
     if not items:
-        raise yn.Invalid(node, f"'{name}' is empty", f"Give {name} at least one 'name: value' line",
-                         "empty-value")
-    return MappingProxyType({key: yn.text(value, f"{name}.{key}") for key, (_, value) in items.items()})
+        raise yn.Invalid(
+            node,
+            f"'{name}' is empty",
+            f"Give {name} at least one 'name: value' line",
+            "empty-value",
+        )
+    return MappingProxyType(
+        {key: yn.text(value, f"{name}.{key}") for key, (_, value) in items.items()}
+    )
 
 
 _PARAMETER_FIELDS: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
@@ -119,9 +148,12 @@ _PARAMETER_FIELDS: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
 
 def _parameters(node: yaml.Node, name: str) -> tuple[Mapping[str, Any], ...]:
     if not isinstance(node, yaml.SequenceNode):
-        raise yn.Invalid(node, f"'{name}' must be a list of parameters",
-                         "Write each parameter as '- name: ...' with in, required and description",
-                         "wrong-type")
+        raise yn.Invalid(
+            node,
+            f"'{name}' must be a list of parameters",
+            "Write each parameter as '- name: ...' with in, required and description",
+            "wrong-type",
+        )
     return tuple(_read_nested(item, _PARAMETER_FIELDS, "a parameter") for item in node.value)
 
 
@@ -160,8 +192,11 @@ KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
 CONFIG_SHAPES = ("value", "values", "fields")
 
 
-def _read_fields(node: yaml.Node, schema: Mapping[str, tuple[bool, Callable]], what: str,
-                 ) -> tuple[dict[str, Any], dict[str, int], list[yn.Invalid]]:
+def _read_fields(
+    node: yaml.Node,
+    schema: Mapping[str, tuple[bool, Callable]],
+    what: str,
+) -> tuple[dict[str, Any], dict[str, int], list[yn.Invalid]]:
     """Read a mapping against a schema, collecting every broken field rather than the first."""
     items = yn.mapping_items(node, what)
     values: dict[str, Any] = {}
@@ -170,10 +205,14 @@ def _read_fields(node: yaml.Node, schema: Mapping[str, tuple[bool, Callable]], w
     for key, (key_node, value_node) in items.items():
         lines[key] = yn.line_of(key_node)
         if key not in schema:
-            broken.append(yn.Invalid(
-                key_node, f"{what} has an unknown field '{key}'",
-                f"Remove it or use one of: {', '.join(schema)}.{did_you_mean(key, schema)}",
-                "unknown-field"))
+            broken.append(
+                yn.Invalid(
+                    key_node,
+                    f"{what} has an unknown field '{key}'",
+                    f"Remove it or use one of: {', '.join(schema)}.{did_you_mean(key, schema)}",
+                    "unknown-field",
+                )
+            )
             continue
         try:
             values[key] = schema[key][1](value_node, key)
@@ -181,13 +220,22 @@ def _read_fields(node: yaml.Node, schema: Mapping[str, tuple[bool, Callable]], w
             broken.append(invalid)
     missing = [key for key, (required, _) in schema.items() if required and key not in lines]
     if missing:
-        broken.append(yn.Invalid(node, f"{what} lacks the required field(s) {', '.join(missing)}",
-                                 f"Add {missing[0]}: ... to it", "missing-field"))
+        broken.append(
+            yn.Invalid(
+                node,
+                f"{what} lacks the required field(s) {', '.join(missing)}",
+                f"Add {missing[0]}: ... to it",
+                "missing-field",
+            )
+        )
     return values, lines, broken
 
 
-def _read_nested(node: yaml.Node, schema: Mapping[str, tuple[bool, Callable]], what: str,
-                 ) -> dict[str, Any]:
+def _read_nested(
+    node: yaml.Node,
+    schema: Mapping[str, tuple[bool, Callable]],
+    what: str,
+) -> dict[str, Any]:
     values, _, broken = _read_fields(node, schema, what)
     if broken:
         raise broken[0]
@@ -196,13 +244,21 @@ def _read_nested(node: yaml.Node, schema: Mapping[str, tuple[bool, Callable]], w
 
 # --- code records: the shown source comes from a real, tested file -----------------------------
 
+
 def extract_symbol(source: str, symbol: str) -> str | None:
     """The source of a top-level function or class (or `Class.method`), decorators included."""
     body: list[ast.stmt] = ast.parse(source).body
     node: ast.AST | None = None
     for part in symbol.split("."):
-        node = next((n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                           ast.ClassDef)) and n.name == part), None)
+        node = next(
+            (
+                n
+                for n in body
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                and n.name == part
+            ),
+            None,
+        )
         if node is None:
             return None
         body = node.body
@@ -215,45 +271,81 @@ def _code_source(root: Path, record_node: yaml.Node, values: dict[str, Any]) -> 
     file_name, symbol = values["file"], values["symbol"]
     target = (root / file_name).resolve()
     if Path(file_name).is_absolute() or not target.is_relative_to(root.resolve()):
-        raise yn.Invalid(record_node, f"'file' points outside the repository ({file_name})",
-                         "Give a path inside the repository, such as examples/zoho_crm_bulk/client.py",
-                         "code-file")
+        raise yn.Invalid(
+            record_node,
+            f"'file' points outside the repository ({file_name})",
+            "Give a path inside the repository, such as examples/zoho_crm_bulk/client.py",
+            "code-file",
+        )
     if target.suffix != ".py" or not target.is_file():
-        raise yn.Invalid(record_node, f"'file' names {file_name}, which is not a Python file in the repository",
-                         "Check the path; it is relative to the repository root", "code-file")
+        raise yn.Invalid(
+            record_node,
+            f"'file' names {file_name}, which is not a Python file in the repository",
+            "Check the path; it is relative to the repository root",
+            "code-file",
+        )
     try:
         source = extract_symbol(target.read_text(encoding="utf-8"), symbol)
     except (SyntaxError, UnicodeDecodeError, ValueError) as error:
-        raise yn.Invalid(record_node, f"{file_name} cannot be read as Python ({error})",
-                         "Fix that file so its tests pass", "code-file") from None
+        raise yn.Invalid(
+            record_node,
+            f"{file_name} cannot be read as Python ({error})",
+            "Fix that file so its tests pass",
+            "code-file",
+        ) from None
     if source is None:
-        raise yn.Invalid(record_node, f"{file_name} has no function or class named '{symbol}'",
-                         "Check the spelling of 'symbol' (use Class.method for a method)", "code-symbol")
+        raise yn.Invalid(
+            record_node,
+            f"{file_name} has no function or class named '{symbol}'",
+            "Check the spelling of 'symbol' (use Class.method for a method)",
+            "code-symbol",
+        )
     return source
 
 
 # --- loading ------------------------------------------------------------------------------------
 
-def _read_record(node: yaml.Node, path: str, product: str, root: Path,
-                 ) -> tuple[Record | None, list[yn.Invalid]]:
+
+def _read_record(
+    node: yaml.Node,
+    path: str,
+    product: str,
+    root: Path,
+) -> tuple[Record | None, list[yn.Invalid]]:
     items = yn.mapping_items(node, "a record")
     kind_entry = items.get("kind")
     if kind_entry is None:
-        return None, [yn.Invalid(node, "this record has no 'kind'",
-                                 f"Add kind: with one of {', '.join(KINDS)}", "missing-field")]
+        return None, [
+            yn.Invalid(
+                node,
+                "this record has no 'kind'",
+                f"Add kind: with one of {', '.join(KINDS)}",
+                "missing-field",
+            )
+        ]
     kind = yn.text(kind_entry[1], "kind")
     if kind not in KINDS:
-        return None, [yn.Invalid(kind_entry[1], f"unknown kind '{kind}'",
-                                 f"Use one of: {', '.join(KINDS)}.{did_you_mean(kind, KINDS)}",
-                                 "unknown-kind")]
+        return None, [
+            yn.Invalid(
+                kind_entry[1],
+                f"unknown kind '{kind}'",
+                f"Use one of: {', '.join(KINDS)}.{did_you_mean(kind, KINDS)}",
+                "unknown-kind",
+            )
+        ]
     values, lines, broken = _read_fields(node, {**COMMON, **KINDS[kind]}, f"this {kind} record")
     if kind == "config":
         shapes = [name for name in CONFIG_SHAPES if name in lines]
         if len(shapes) != 1:
-            broken.append(yn.Invalid(
-                node, "a config record needs exactly one of value, values or fields "
-                f"(it has {', '.join(shapes) if shapes else 'none'})",
-                "Keep exactly one of value:, values: or fields:", "config-shape"))
+            broken.append(
+                yn.Invalid(
+                    node,
+                    "a config record needs exactly one of value, values or fields "
+                    f"(it has {', '.join(shapes) if shapes else 'none'})",
+                    "Keep exactly one of value:, values: or fields:",
+                    "config-shape",
+                )
+            )
     if kind == "code" and not broken:
         try:
             values["source"] = _code_source(root, node, values)
@@ -263,25 +355,43 @@ def _read_record(node: yaml.Node, path: str, product: str, root: Path,
         return None, broken
     common = {name: values.pop(name) for name in list(COMMON) if name in values}
     return Record(
-        id=common["id"], kind=kind, title=common["title"], url=common["url"],
-        verified_on=common["verified_on"], note=common.get("note", ""), product=product,
+        id=common["id"],
+        kind=kind,
+        title=common["title"],
+        url=common["url"],
+        verified_on=common["verified_on"],
+        note=common.get("note", ""),
+        product=product,
         location=Location(path, yn.line_of(node)),
-        facts=MappingProxyType(values), lines=MappingProxyType(lines),
+        facts=MappingProxyType(values),
+        lines=MappingProxyType(lines),
     ), []
 
 
 def _read_file(file: Path, path: str) -> tuple[str | None, list[Problem]]:
     data = file.read_bytes()
     if len(data) > MAX_FILE_BYTES:
-        return None, [Problem(Location(path, 1), f"this file is {len(data):,} bytes, over the "
-                              f"{MAX_FILE_BYTES:,}-byte limit for one source file",
-                              "Split the records over several smaller files", "file-too-large")]
+        return None, [
+            Problem(
+                Location(path, 1),
+                f"this file is {len(data):,} bytes, over the "
+                f"{MAX_FILE_BYTES:,}-byte limit for one source file",
+                "Split the records over several smaller files",
+                "file-too-large",
+            )
+        ]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, [Problem(Location(path, line), "this line has bytes that are not UTF-8 text",
-                              "Save the file as UTF-8 (retype the odd character)", "not-utf8")]
+        return None, [
+            Problem(
+                Location(path, line),
+                "this line has bytes that are not UTF-8 text",
+                "Save the file as UTF-8 (retype the odd character)",
+                "not-utf8",
+            )
+        ]
 
 
 def load_file(file: Path, root: Path) -> tuple[list[Record], list[Problem]]:
@@ -295,12 +405,23 @@ def load_file(file: Path, root: Path) -> tuple[list[Record], list[Problem]]:
     if problems:
         return [], problems
     if node is None:
-        return [], [Problem(Location(path, 1), "this source file is empty",
-                            "Add records to it (a list of '- id: ...' entries) or delete it",
-                            "empty-file")]
+        return [], [
+            Problem(
+                Location(path, 1),
+                "this source file is empty",
+                "Add records to it (a list of '- id: ...' entries) or delete it",
+                "empty-file",
+            )
+        ]
     if not isinstance(node, yaml.SequenceNode):
-        return [], [Problem(Location(path, yn.line_of(node)), "a source file must be a list of records",
-                            "Start each record with '- id: ...'", "wrong-type")]
+        return [], [
+            Problem(
+                Location(path, yn.line_of(node)),
+                "a source file must be a list of records",
+                "Start each record with '- id: ...'",
+                "wrong-type",
+            )
+        ]
     records, problems = [], []
     for item in node.value:
         try:
@@ -309,7 +430,9 @@ def load_file(file: Path, root: Path) -> tuple[list[Record], list[Problem]]:
             record, broken = None, [invalid]
         if record is not None:
             records.append(record)
-        problems += [Problem(Location(path, yn.line_of(b.node)), b.what, b.todo, b.code) for b in broken]
+        problems += [
+            Problem(Location(path, yn.line_of(b.node)), b.what, b.todo, b.code) for b in broken
+        ]
     return records, problems
 
 
@@ -318,7 +441,9 @@ def source_files(root: Path, sources_dir: str = "sources") -> Iterator[Path]:
     yield from sorted(p for p in base.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
-def load_records(root: Path, sources_dir: str = "sources") -> tuple[dict[str, Record], list[Problem]]:
+def load_records(
+    root: Path, sources_dir: str = "sources"
+) -> tuple[dict[str, Record], list[Problem]]:
     """All records by id, and every problem found in every file (duplicate ids included)."""
     by_id: dict[str, Record] = {}
     problems: list[Problem] = []
@@ -328,9 +453,14 @@ def load_records(root: Path, sources_dir: str = "sources") -> tuple[dict[str, Re
         for record in records:
             first = by_id.get(record.id)
             if first is not None:
-                problems.append(Problem(record.at("id"), f"the id '{record.id}' is already used at "
-                                        f"{first.at('id')}", "Give one of the two records a new id",
-                                        "duplicate-id"))
+                problems.append(
+                    Problem(
+                        record.at("id"),
+                        f"the id '{record.id}' is already used at {first.at('id')}",
+                        "Give one of the two records a new id",
+                        "duplicate-id",
+                    )
+                )
             else:
                 by_id[record.id] = record
     return by_id, sorted(problems)

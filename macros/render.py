@@ -15,19 +15,27 @@ from .citations import CiteUse, entry_anchor
 from .records import Record
 
 # Markdown would act on these inside raw HTML text; entities make them inert but look the same.
-_MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+!|~^:<>"})
+_MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}#+!|~^:<>"})
 
-DISCLAIMER = ("Beam Help is an independent guide, not official Zoho support, and is not affiliated "
-              "with Zoho Corporation. Facts come from the official pages listed under Sources cited; "
-              "check them there before you rely on them.")
+DISCLAIMER = (
+    "Beam Help is an independent guide, not official Zoho support, and is not affiliated "
+    "with Zoho Corporation. Facts come from the official pages listed under Sources cited; "
+    "check them there before you rely on them."
+)
 
 
 def text(value: object) -> Markup:
     """Escape a record value so it reaches the page as plain text, never as HTML or Markdown."""
     escaped = str(escape(str(value)))  # &, <, >, " and ' become entities first
     # Leave those entities whole and make every other Markdown-active character an entity too.
-    return Markup(re.sub(r"&#?\w+;|.", lambda m: m.group(0) if len(m.group(0)) > 1
-                         else m.group(0).translate(_MARKDOWN_ACTIVE), escaped, flags=re.S))
+    return Markup(
+        re.sub(
+            r"&#?\w+;|.",
+            lambda m: m.group(0) if len(m.group(0)) > 1 else m.group(0).translate(_MARKDOWN_ACTIVE),
+            escaped,
+            flags=re.S,
+        )
+    )
 
 
 def attribute(value: object) -> str:
@@ -97,8 +105,10 @@ def sources_list(entries: Sequence[tuple[int, Record, Sequence[CiteUse]]]) -> st
             f"{record.verified_on}</time></span></p>{note}"
             f'<p class="bh-backlinks">Cited at: {backlinks}</p></li>'
         )
-    return ("## Sources cited {: #sources-cited }\n\n"
-            f'<ol class="bh-sources">\n' + "\n".join(items) + "\n</ol>\n")
+    return (
+        "## Sources cited {: #sources-cited }\n\n"
+        '<ol class="bh-sources">\n' + "\n".join(items) + "\n</ol>\n"
+    )
 
 
 def disclaimer() -> str:
@@ -106,5 +116,7 @@ def disclaimer() -> str:
 
 
 def page_head(kicker: str, title: str, summary: str) -> str:
-    return (f'<p class="bh-kicker">{text(kicker)}</p>\n\n# {text(title)}\n\n'
-            f'<p class="bh-summary">{text(summary)}</p>\n')
+    return (
+        f'<p class="bh-kicker">{text(kicker)}</p>\n\n# {text(title)}\n\n'
+        f'<p class="bh-summary">{text(summary)}</p>\n'
+    )

@@ -52,25 +52,43 @@ def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Problem]]:
         todo = "Fix the YAML syntax on this line (indent with spaces, quote text that holds ': ' or '#')"
         return None, [Problem(Location(path, line), what, todo, "yaml-syntax")]
     except yaml.YAMLError as error:  # errors without a position, such as a bad stream
-        return None, [Problem(Location(path, 1), f"YAML cannot read this file: {error}",
-                              "Save the file as plain UTF-8 YAML", "yaml-syntax")]
+        return None, [
+            Problem(
+                Location(path, 1),
+                f"YAML cannot read this file: {error}",
+                "Save the file as plain UTF-8 YAML",
+                "yaml-syntax",
+            )
+        ]
 
 
 def mapping_items(node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     """Keys (as text) to (key node, value node); duplicate and non-text keys are Invalid."""
     if not isinstance(node, yaml.MappingNode):
-        raise Invalid(node, f"{what} must be a mapping of 'name: value' lines",
-                      "Write it as 'name: value' lines", "wrong-type")
+        raise Invalid(
+            node,
+            f"{what} must be a mapping of 'name: value' lines",
+            "Write it as 'name: value' lines",
+            "wrong-type",
+        )
     items: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            raise Invalid(key_node, f"{what} has a key that is not plain text",
-                          "Use a plain name as the key", "wrong-type")
+            raise Invalid(
+                key_node,
+                f"{what} has a key that is not plain text",
+                "Use a plain name as the key",
+                "wrong-type",
+            )
         key = key_node.value
         if key in items:
             first = line_of(items[key][0])
-            raise Invalid(key_node, f"the key '{key}' appears twice in {what} (first on line {first})",
-                          "Keep one of them; YAML would silently use the last", "duplicate-key")
+            raise Invalid(
+                key_node,
+                f"the key '{key}' appears twice in {what} (first on line {first})",
+                "Keep one of them; YAML would silently use the last",
+                "duplicate-key",
+            )
         items[key] = (key_node, value_node)
     return items
 
@@ -78,11 +96,17 @@ def mapping_items(node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml
 def text(node: yaml.Node, name: str) -> str:
     """A scalar as the exact text the writer typed; YAML 1.1 guesses (NO, 1.10, 08:00) are refused."""
     if not isinstance(node, yaml.ScalarNode):
-        raise Invalid(node, f"'{name}' must be a single text value", f"Write {name}: some text", "wrong-type")
+        raise Invalid(
+            node, f"'{name}' must be a single text value", f"Write {name}: some text", "wrong-type"
+        )
     if node.tag != STR_TAG and not node.style:
         seen_as = _TAG_NAMES.get(node.tag, "something other than text")
-        raise Invalid(node, f"'{name}' is read by YAML as {seen_as} ({node.value!r}), not as text",
-                      f"Put the value in quotes: {name}: \"{node.value}\"", "wrong-type")
+        raise Invalid(
+            node,
+            f"'{name}' is read by YAML as {seen_as} ({node.value!r}), not as text",
+            f'Put the value in quotes: {name}: "{node.value}"',
+            "wrong-type",
+        )
     if not node.value.strip():
         raise Invalid(node, f"'{name}' is empty", f"Give {name} a value", "empty-value")
     return node.value
@@ -90,16 +114,24 @@ def text(node: yaml.Node, name: str) -> str:
 
 def text_list(node: yaml.Node, name: str) -> tuple[str, ...]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
-        raise Invalid(node, f"'{name}' must be a list with at least one item",
-                      f"Write {name}: [first, second]", "wrong-type")
+        raise Invalid(
+            node,
+            f"'{name}' must be a list with at least one item",
+            f"Write {name}: [first, second]",
+            "wrong-type",
+        )
     return tuple(text(item, f"an item of {name}") for item in node.value)
 
 
 def boolean(node: yaml.Node, name: str) -> bool:
     if isinstance(node, yaml.ScalarNode) and not node.style and node.value in ("true", "false"):
         return node.value == "true"
-    raise Invalid(node, f"'{name}' must be true or false, not {node_repr(node)}",
-                  f"Write {name}: true or {name}: false", "wrong-type")
+    raise Invalid(
+        node,
+        f"'{name}' must be true or false, not {node_repr(node)}",
+        f"Write {name}: true or {name}: false",
+        "wrong-type",
+    )
 
 
 def date(node: yaml.Node, name: str) -> dt.date:
@@ -109,8 +141,12 @@ def date(node: yaml.Node, name: str) -> dt.date:
             raise ValueError
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise Invalid(node, f"'{name}' must be a real date written YYYY-MM-DD, not {node_repr(node)}",
-                      f"Write {name}: 2026-11-20 (the day you checked the source)", "bad-date") from None
+        raise Invalid(
+            node,
+            f"'{name}' must be a real date written YYYY-MM-DD, not {node_repr(node)}",
+            f"Write {name}: 2026-11-20 (the day you checked the source)",
+            "bad-date",
+        ) from None
 
 
 def node_repr(node: yaml.Node) -> str:

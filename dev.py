@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""One entry point for people: set up, build, serve, check and test Beam Help.
+
+    python3 dev.py build    # set up, then build the site strictly into site/
+    python3 dev.py serve    # set up, then preview at http://127.0.0.1:8000 with live reload
+    python3 dev.py test     # set up, then run every test
+    python3 dev.py check    # set up, then report every problem in records and pages, fast
+
+Set-up creates .venv/ beside this file and installs the project into it; it runs again only when
+pyproject.toml changes. Extra arguments pass through (e.g. `python3 dev.py test -k citations`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".beam-installed"
+
+
+def set_up() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file may be run by an older python3
+        sys.exit("Beam Help needs Python 3.11 or newer; run this file with a newer python3.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print("Creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    print("Installing Beam Help and its test tools into .venv ...", flush=True)
+    subprocess.run(
+        [str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", ".[test]"],
+        cwd=ROOT,
+        check=True,
+    )
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    command, extra = (argv[0], argv[1:]) if argv else ("help", [])
+    commands = {
+        "build": [str(BIN / "mkdocs"), "build", "--strict", *extra],
+        "serve": [str(BIN / "mkdocs"), "serve", "--livereload", *extra],
+        "test": [str(BIN / "python"), "-m", "pytest", *extra],
+        "check": [str(BIN / "python"), "-m", "macros", "check", *extra],
+    }
+    if command not in commands:
+        print(__doc__)
+        return 0 if command in ("help", "-h", "--help") else 2
+    set_up()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(commands[command], cwd=ROOT, env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

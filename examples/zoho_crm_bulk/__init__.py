@@ -1,0 +1,41 @@
+"""Example client for the Zoho CRM Bulk Read and Bulk Write APIs (v8), standard library only."""
+
+from .client import (
+    Request,
+    Response,
+    Transport,
+    ZohoApiError,
+    ZohoCrmClient,
+    create_bulk_read_job,
+    create_bulk_write_job,
+    download_bulk_read_result,
+    download_bulk_write_result,
+    failed_rows,
+    get_bulk_read_job,
+    get_bulk_write_job,
+    read_csv_from_zip,
+    upload_bulk_write_file,
+    urllib_transport,
+    wait_for_bulk_read_job,
+    wait_for_bulk_write_job,
+)
+
+__all__ = [
+    "Request",
+    "Response",
+    "Transport",
+    "ZohoApiError",
+    "ZohoCrmClient",
+    "create_bulk_read_job",
+    "create_bulk_write_job",
+    "download_bulk_read_result",
+    "download_bulk_write_result",
+    "failed_rows",
+    "get_bulk_read_job",
+    "get_bulk_write_job",
+    "read_csv_from_zip",
+    "upload_bulk_write_file",
+    "urllib_transport",
+    "wait_for_bulk_read_job",
+    "wait_for_bulk_write_job",
+]

@@ -1,0 +1,249 @@
+"""Rendering pages with the pure core: numbering, facts, escaping, the sandbox and the contract."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+
+from macros.pages import PageRenderer, find_macro_calls
+from macros.records import load_records
+
+FIXTURE = Path(__file__).parent / "fixtures" / "_base"
+PATH = "docs/page.md"
+
+
+@pytest.fixture(scope="module")
+def renderer() -> PageRenderer:
+    records, problems = load_records(FIXTURE)
+    assert problems == []
+    return PageRenderer(records, {"demo": "Demo Product"})
+
+
+def render(renderer: PageRenderer, text: str):
+    return renderer.render(PATH, textwrap.dedent(text))
+
+
+def messages(renderer: PageRenderer, text: str) -> list[str]:
+    return [str(p) for p in render(renderer, text).problems]
+
+
+def markers(markdown: str) -> list[str]:
+    return re.findall(r'href="#source-([^"]+)"[^>]*>\[(\d+)\]', markdown)
+
+
+def test_numbers_follow_first_use_and_repeats_reuse_them(renderer: PageRenderer) -> None:
+    page = render(
+        renderer,
+        '{{ cite("demo.statuses") }} {{ cite("demo.overview", "demo.statuses") }}'
+        ' {{ endpoint("demo.get-job") }}\n',
+    )
+    assert page.problems == []
+    assert markers(page.markdown) == [
+        ("demo.statuses", "1"),
+        ("demo.overview", "2"),
+        ("demo.statuses", "1"),
+        ("demo.get-job", "3"),
+    ]
+    entries = re.findall(r'<li id="source-([^"]+)" value="(\d+)"', page.markdown)
+    assert entries == [("demo.statuses", "1"), ("demo.overview", "2"), ("demo.get-job", "3")]
+    assert page.markdown.count('href="#cite-demo.statuses-') == 2  # a back-link per use
+
+
+def test_fact_macros_render_record_values_with_a_citation(renderer: PageRenderer) -> None:
+    page = render(
+        renderer,
+        '{{ endpoint("demo.get-job") }}|{{ scopes("demo.get-job") }}|'
+        '{{ fact("demo.statuses") }}|{{ fact("demo.get-job", "method") }}\n',
+    )
+    shown = re.sub(r"<sup.*?</sup>", "[n]", page.markdown.split("## Sources cited")[0])
+    assert shown.strip() == (
+        "<code>GET /demo/v1/jobs/&#123;job&#95;id&#125;</code>[n]|"
+        "<code>Demo.jobs.READ</code> or <code>Demo.jobs.ALL</code>[n]|"
+        "<code>ADDED</code> and <code>COMPLETED</code>[n]|<code>GET</code>[n]"
+    )
+
+
+def test_code_macro_shows_the_real_function_indented_for_its_list_item(
+    renderer: PageRenderer,
+) -> None:
+    page = render(renderer, '1. Step:\n\n    {{ code("demo.wait") }}\n')
+    assert page.problems == []
+    assert '    ```python title="demo.py"\n    def wait(get, job_id):\n' in page.markdown
+
+
+def test_unknown_id_names_the_true_line_and_a_suggestion(renderer: PageRenderer) -> None:
+    text = '---\ntitle: T\n---\n\nText.\n\nSee {{ cite("demo.overveiw") }}.\n'
+    assert messages(renderer, text) == [
+        "docs/page.md:7: unknown source 'demo.overveiw' in cite(). Check the id. Did you mean "
+        "'demo.overview'? Source ids are listed by 'python -m macros sources'. [unknown-source]"
+    ]
+
+
+def test_id_in_wrong_case_suggests_the_right_one(renderer: PageRenderer) -> None:
+    assert "Did you mean 'demo.get-job'?" in messages(renderer, '{{ cite("Demo.Get-Job") }}\n')[0]
+
+
+def test_every_unknown_id_on_a_page_is_reported(renderer: PageRenderer) -> None:
+    text = '{{ cite("a.b") }}\n{{ endpoint("c.d") }}\n{{ fact("demo.statuses", "nope") }}\n'
+    assert [m.split(":")[1] for m in messages(renderer, text)] == ["1", "2", "3"]
+
+
+def test_template_syntax_error_gives_the_true_line(renderer: PageRenderer) -> None:
+    text = '---\ntitle: T\n---\n\nOne.\n\n{{ cite("demo.overview") \n\nTwo.\n'
+    [message] = messages(renderer, text)
+    assert message == (
+        "docs/page.md:7: the page's template syntax is broken: expected token 'end of print "
+        "statement', got 'Two' (Jinja noticed it on line 9). Close every {{ and {% you open; to show "
+        "braces literally, wrap them in {% raw %}...{% endraw %}. [template-syntax]"
+    )
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ cite.__globals__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cite.__self__.records }}",
+        "{% set x = 'a' * 100000000 %}",
+        "{{ 9 ** 999999 }}",
+        "{% include '/etc/passwd' %}",
+    ],
+)
+def test_sandbox_escapes_fail_with_a_line_and_never_run(
+    renderer: PageRenderer, attack: str
+) -> None:
+    [message] = messages(renderer, f"Line one.\n\n{attack}\n")
+    assert message.startswith("docs/page.md:3: ")
+    assert "Traceback" not in message
+
+
+def test_front_matter_errors_are_reported(renderer: PageRenderer) -> None:
+    assert messages(renderer, "---\n- a list\n---\nBody\n") == [
+        "docs/page.md:2: the front matter must be a mapping of 'name: value' lines. "
+        "Write it as 'name: value' lines. [front-matter]"
+    ]
+    assert messages(renderer, "---\ntitle: x\ntitle: y\n---\n")[0].startswith(
+        "docs/page.md:3: the key 'title' appears twice"
+    )
+
+
+HOW_TO = """\
+---
+title: How to do it
+type: how-to
+product: demo
+summary: Do it.
+---
+
+## Why this matters
+
+Because {{ cite("demo.overview") }}.
+
+## Step-by-step
+
+1. Call {{ endpoint("demo.get-job") }}.
+
+## Common pitfalls
+
+- **One.** Cited {{ cite("demo.get-job") }}.
+- **Two.** Not cited.
+
+## What to check
+
+- **Three.**
+  Cited on its second line {{ cite("demo.statuses") }}.
+"""
+
+
+def test_how_to_items_must_cite(renderer: PageRenderer) -> None:
+    assert messages(renderer, HOW_TO) == [
+        "docs/page.md:19: this item under 'Common pitfalls' cites nothing. Add a citation such as "
+        '{{ cite("source-id") }} to it. [uncited-item]'
+    ]
+
+
+def test_how_to_needs_every_section(renderer: PageRenderer) -> None:
+    text = HOW_TO.replace("## Why this matters", "## Why it matters")
+    assert messages(renderer, text)[0] == (
+        "docs/page.md:3: a how-to needs the section '## Why this matters'. Add '## Why this matters' "
+        "with its content (sections: Why this matters, Step-by-step, Common pitfalls, What to check)."
+        " [missing-section]"
+    )
+
+
+def test_how_to_front_matter_and_product(renderer: PageRenderer) -> None:
+    text = HOW_TO.replace("summary: Do it.\n", "").replace("product: demo", "product: dmeo")
+    assert messages(renderer, text)[:2] == [
+        "docs/page.md:3: a how-to needs 'summary' in its front matter. Add a line 'summary: ...' "
+        "between the --- lines. [front-matter]",
+        "docs/page.md:4: unknown product 'dmeo'. Use one of: demo. Did you mean 'demo'? (products "
+        "are listed under the beam plugin in mkdocs.yml). [unknown-product]",
+    ]
+
+
+def test_generated_parts_surround_the_body(renderer: PageRenderer) -> None:
+    page = render(renderer, HOW_TO.replace("- **Two.** Not cited.\n", ""))
+    assert page.problems == []
+    md = page.markdown
+    assert md.index("How-to · Demo Product") < md.index("# How to do it") < md.index("## Why this")
+    assert md.index("## What to check") < md.index("bh-disclaimer") < md.index("## Sources cited")
+
+
+def test_writers_may_not_type_the_sources_list(renderer: PageRenderer) -> None:
+    assert messages(renderer, "Text.\n\n## Sources cited\n") == [
+        "docs/page.md:3: the Sources cited section is generated. Delete this heading and the list "
+        "under it; cite with cite(). [generated-section]"
+    ]
+
+
+def test_record_values_are_escaped_for_html_and_markdown(tmp_path: Path) -> None:
+    sources = tmp_path / "sources" / "p"
+    sources.mkdir(parents=True)
+    (sources / "x.yml").write_text(
+        textwrap.dedent("""\
+        - id: p.evil
+          kind: config
+          title: "<script>alert(1)</script> [x](javascript:alert(1))"
+          value: '<img src=x onerror=alert(1)> **bold** `code`'
+          url: 'https://example.com/?q="><script>alert(1)</script>'
+          verified_on: 2026-11-20
+    """)
+    )
+    records, problems = load_records(tmp_path)
+    assert problems == []
+    md = (
+        PageRenderer(records, {})
+        .render(PATH, '{{ fact("p.evil") }} {{ link("p.evil") }}\n')
+        .markdown
+    )
+    html = markdown.markdown(md, extensions=["attr_list", "md_in_html", "toc"])
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find_all(["script", "img"]) == []
+    assert [a for tag in soup.find_all(True) for a in tag.attrs if a.startswith("on")] == []
+    assert all(a["href"].startswith(("https://", "#")) for a in soup.find_all("a"))
+    assert soup.find("strong") is None and soup.find("em") is None
+    assert "<img src=x onerror=alert(1)> **bold** `code`" in soup.find("code").text
+    assert soup.find("a", class_="bh-source-link")["href"] == (
+        'https://example.com/?q="><script>alert(1)</script>'
+    )
+
+
+def test_macro_calls_are_found_statically_with_their_lines() -> None:
+    calls = find_macro_calls('a\n{{ cite("x", "y") }}\n\n{{ endpoint("z") }} {{ other() }}\n')
+    assert [(c.name, c.ids, c.line) for c in calls] == [
+        ("cite", ("x", "y"), 2),
+        ("endpoint", ("z",), 4),
+    ]
+
+
+def test_wrong_macro_arguments_are_a_writers_problem(renderer: PageRenderer) -> None:
+    assert messages(renderer, "\n{{ endpoint() }}\n") == [
+        "docs/page.md:2: endpoint() was called wrongly: missing a required argument: 'record_id'. "
+        'Write it as endpoint("endpoint-id"). [macro-arguments]'
+    ]
