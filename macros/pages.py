@@ -35,6 +35,8 @@ MACRO_USAGE = {
     "fact": 'fact("config-id") or fact("record-id", "field")',
     "code": 'code("code-id")',
     "link": 'link("source-id")',
+    "scope_table": 'scope_table("endpoint-id", "another-endpoint-id", ...)',
+    "fields_table": 'fields_table("config-id", "another-config-id", ...)',
 }
 MACRO_NAMES = tuple(MACRO_USAGE)
 SOURCES_HINT = "Source ids are listed by 'python -m macros sources'"
@@ -377,6 +379,71 @@ class _PageMacros:
             f"{render.code(facts['symbol'])} (tested){self._marker(record, line)}</span>"
         )
         return render.Markup(f"{block}\n\n{caption}")
+
+    def _table_rows(
+        self,
+        macro: str,
+        record_ids: tuple[Any, ...],
+        kinds: tuple[str, ...],
+        line: int,
+    ) -> list[tuple[Record, render.Markup]] | None:
+        """Each record with its citation marker, or None after reporting a problem."""
+        if not record_ids:
+            self.problem(
+                line,
+                f"{macro}() was called without a source id",
+                f"Write it as {MACRO_USAGE[macro]}",
+                "macro-arguments",
+            )
+            return None
+        found = [self._record(macro, record_id, kinds, line) for record_id in record_ids]
+        if None in found:
+            return None
+        return [(record, self._marker(record, line)) for record in found]
+
+    def scope_table(self, *record_ids: str) -> render.Markup:
+        """A table of endpoints: operation, request line and the scopes it needs."""
+        line = _template_line()
+        rows = self._table_rows("scope_table", record_ids, ("endpoint",), line)
+        if rows is None:
+            return render.unresolved_marker()
+        return render.table(
+            ("Operation", "Request", "Scopes (one from each group)"),
+            [
+                (
+                    render.text(r.title) + marker,
+                    render.endpoint(r),
+                    render.scope_expression(r.facts["scopes"]),
+                )
+                for r, marker in rows
+            ],
+        )
+
+    def fields_table(self, *record_ids: str) -> render.Markup:
+        """A table of config records with named fields: one row per record, one column per field."""
+        line = _template_line()
+        rows = self._table_rows("fields_table", record_ids, ("config",), line)
+        if rows is None:
+            return render.unresolved_marker()
+        without = [r.id for r, _ in rows if "fields" not in r.facts]
+        if without:
+            return self.problem(
+                line,
+                f"fields_table() needs records with fields; '{without[0]}' has none",
+                "Use fact() for records that hold a value or values",
+                "wrong-kind",
+            )
+        columns = list(dict.fromkeys(key for r, _ in rows for key in r.facts["fields"]))
+        cells = [
+            [
+                render.code(r.facts["fields"][c]) if c in r.facts["fields"] else render.Markup("")
+                for c in columns
+            ]
+            for r, _ in rows
+        ]
+        for row, (_, marker) in zip(cells, rows, strict=True):
+            row[0] = row[0] + marker
+        return render.table([c.replace("_", " ").capitalize() for c in columns], cells)
 
     def as_context(self) -> dict[str, Callable[..., render.Markup]]:
         return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}

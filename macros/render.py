@@ -120,3 +120,10 @@ def page_head(kicker: str, title: str, summary: str) -> str:
         f'<p class="bh-kicker">{text(kicker)}</p>\n\n# {text(title)}\n\n'
         f'<p class="bh-summary">{text(summary)}</p>\n'
     )
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Markup]]) -> Markup:
+    """A Markdown table (the macro must stand on its own line, after a blank line)."""
+    lines = ["| " + " | ".join(str(text(h)) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return Markup("\n".join(lines))

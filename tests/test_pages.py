@@ -247,3 +247,39 @@ def test_wrong_macro_arguments_are_a_writers_problem(renderer: PageRenderer) -> 
         "docs/page.md:2: endpoint() was called wrongly: missing a required argument: 'record_id'. "
         'Write it as endpoint("endpoint-id"). [macro-arguments]'
     ]
+
+
+def test_scope_and_fields_tables_cite_every_row(tmp_path: Path) -> None:
+    sources = tmp_path / "sources" / "p"
+    sources.mkdir(parents=True)
+    (sources / "x.yml").write_text(
+        textwrap.dedent("""\
+        - id: p.us
+          kind: config
+          title: US
+          fields: {name: US, api_domain: "https://www.zohoapis.com"}
+          url: https://example.com/dc
+          verified_on: 2026-11-20
+        - id: p.eu
+          kind: config
+          title: EU
+          fields: {name: EU, api_domain: "https://www.zohoapis.eu"}
+          url: https://example.com/dc
+          verified_on: 2026-11-20
+    """)
+    )
+    records, _ = load_records(tmp_path)
+    page = PageRenderer(records, {}).render(PATH, 'Hosts:\n\n{{ fields_table("p.us", "p.eu") }}\n')
+    assert page.problems == []
+    rows = [line for line in page.markdown.splitlines() if line.startswith("|")]
+    assert rows[0] == "| Name | Api domain |"
+    assert rows[2].startswith("| <code>US</code><sup") and "https&#58;//www.zohoapis.com" in rows[2]
+    assert len(rows) == 4 and [u.record_id for u in page.citations.uses] == ["p.us", "p.eu"]
+
+
+def test_scope_table_lists_each_endpoint(renderer: PageRenderer) -> None:
+    page = render(renderer, '{{ scope_table("demo.get-job") }}\n')
+    assert page.problems == []
+    row = page.markdown.splitlines()[2]
+    assert row.startswith("| Get a job (Demo API)<sup")
+    assert "<code>Demo.jobs.READ</code> or <code>Demo.jobs.ALL</code>" in row
