@@ -1,20 +1,26 @@
-"""Whole-site checks without a build: records, every page, and sources nobody cites.
+"""Whole-site checks without a build: records, every page, sources nobody cites, stale sources.
 
-Owns: reading the project's settings from mkdocs.yml and running the core over every page.
-Does not own: the rules themselves (records.py, pages.py) or MkDocs (it never imports it).
+Owns: reading the project's settings from mkdocs.yml, running the core over every page, and the
+site-wide warnings (unused and stale sources, pages left out of the nav). Does not own: the rules
+for one record or page (records.py, pages.py) or MkDocs (it never imports it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import fnmatch
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .pages import PageRenderer, RenderedPage
-from .problems import Problem
+from .pages import PageRenderer, RenderedPage, read_page
+from .problems import Location, Problem
 from .records import Record, load_records
+from .settings import settings_problems
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -24,12 +30,24 @@ class _ConfigLoader(yaml.SafeLoader):
 _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+# How old a record's verified_on may get before `check` asks for it to be checked again; the
+# beam plugin's `review_days` option in mkdocs.yml overrides it.
+DEFAULT_REVIEW_DAYS = 180
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path
     docs_dir: str
     sources: str
     products: dict[str, str]
+    review_days: int = DEFAULT_REVIEW_DAYS
+    # Pages named in `nav`, or None when the site has no nav (MkDocs then lists every page).
+    nav_pages: frozenset[str] | None = None
+    # True when MkDocs warns about pages left out of the nav (so a strict build stops).
+    omitted_pages_stop_build: bool = False
+    not_in_nav: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
 
 
 def read_settings(root: Path) -> Settings:
@@ -40,12 +58,62 @@ def read_settings(root: Path) -> Settings:
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and "beam" in plugin:
             options = plugin["beam"] or {}
+    review_days, problems = _review_days(options, root)
+    nav = config.get("nav")
+    validation = config.get("validation") or {}
+    omitted = (validation.get("nav") or {}).get("omitted_files", validation.get("omitted_files"))
+    not_in_nav = config.get("not_in_nav") or ""
     return Settings(
         root,
         config.get("docs_dir", "docs"),
         options.get("sources", "sources"),
         dict(options.get("products") or {}),
+        review_days=review_days,
+        nav_pages=frozenset(_nav_pages(nav)) if nav else None,
+        omitted_pages_stop_build=omitted == "warn" and bool(config.get("strict")),
+        not_in_nav=tuple(p.strip().lstrip("/") for p in str(not_in_nav).splitlines() if p.strip()),
+        problems=tuple(problems),
     )
+
+
+def _review_days(options: Mapping[str, Any], root: Path) -> tuple[int, list[Problem]]:
+    value = options.get("review_days", DEFAULT_REVIEW_DAYS)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value, []
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    line = next((n for n, t in enumerate(text, start=1) if t.strip().startswith("review_days:")), 1)
+    return DEFAULT_REVIEW_DAYS, [
+        Problem(
+            Location("mkdocs.yml", line),
+            f"the beam option 'review_days' must be a whole number of days, not {value!r}",
+            f"Write review_days: {DEFAULT_REVIEW_DAYS} (how many days a verified_on date stays fresh)",
+            "settings",
+        )
+    ]
+
+
+def yaml_text(value: str) -> str:
+    """The value as YAML that reads back as exactly this text (quoted only when it must be)."""
+    try:
+        plain = yaml.safe_load(f"key: {value}")
+    except yaml.YAMLError:
+        plain = None
+    if plain == {"key": value}:
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted string
+
+
+def _nav_pages(nav: Any) -> Iterable[str]:
+    """Every page path named in a MkDocs nav (nested lists of 'Title: path' entries)."""
+    if isinstance(nav, str):
+        if nav.endswith(".md") and "://" not in nav:
+            yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_pages(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_pages(value)
 
 
 @dataclass
@@ -55,16 +123,83 @@ class SiteReport:
     problems: list[Problem]
 
 
-def check_site(root: Path) -> SiteReport:
-    """Every problem the build would report about records and pages, plus unused sources."""
+def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
+    """Every problem the build would report about records and pages, plus unused, stale (older
+    than review_days on `today`, the real date unless given) and unlisted pages."""
+    broken_settings = settings_problems(root / "mkdocs.yml")
+    if broken_settings:  # records and pages cannot be read with settings MkDocs would refuse
+        return SiteReport({}, [], broken_settings)
     settings = read_settings(root)
     records, problems = load_records(root, settings.sources)
+    problems += settings.problems
     renderer = PageRenderer(records, settings.products)
     pages = []
     for page in sorted((root / settings.docs_dir).rglob("*.md")):
-        rendered = renderer.render(
-            page.relative_to(root).as_posix(), page.read_text(encoding="utf-8")
-        )
+        text, unreadable = read_page(page, page.relative_to(root).as_posix())
+        problems += unreadable
+        if text is None:
+            continue
+        rendered = renderer.render(page.relative_to(root).as_posix(), text)
         pages.append(rendered)
         problems += rendered.problems
+    problems += unused_sources(records, pages)
+    problems += stale_sources(records.values(), today or dt.date.today(), settings.review_days)
+    problems += pages_outside_nav(settings, pages)
     return SiteReport(records, pages, sorted(problems))
+
+
+def unused_sources(records: Mapping[str, Record], pages: Iterable[RenderedPage]) -> list[Problem]:
+    """A warning for each record that no page cites: it is either waiting for a page or dead."""
+    cited = {record_id for page in pages for record_id in page.citations.record_ids}
+    return [
+        Problem(
+            record.at("id"),
+            f"no page cites '{record.id}'",
+            "Cite it from the page it supports, or delete it if no page needs it",
+            "unused-source",
+            severity="warning",
+        )
+        for record in records.values()
+        if record.id not in cited
+    ]
+
+
+def stale_sources(records: Iterable[Record], today: dt.date, review_days: int) -> list[Problem]:
+    """A warning for each record checked against its official page longer ago than review_days."""
+    return [
+        Problem(
+            record.at("verified_on"),
+            f"'{record.id}' was last verified on {record.verified_on}, "
+            f"{(today - record.verified_on).days} days ago, which is more than "
+            f"review_days ({review_days}) in mkdocs.yml",
+            "Check the fact on its official page again, then set verified_on to the date you "
+            "checked",
+            "stale-source",
+            severity="warning",
+        )
+        for record in records
+        if (today - record.verified_on).days > review_days
+    ]
+
+
+def pages_outside_nav(settings: Settings, pages: Iterable[RenderedPage]) -> list[Problem]:
+    """Pages MkDocs would warn about (and a strict build stop on) because the nav leaves them out."""
+    if settings.nav_pages is None or not settings.omitted_pages_stop_build:
+        return []
+    problems = []
+    for page in pages:
+        in_docs = page.path.removeprefix(settings.docs_dir.rstrip("/") + "/")
+        if in_docs in settings.nav_pages or any(
+            fnmatch.fnmatch(in_docs, pattern) for pattern in settings.not_in_nav
+        ):
+            continue
+        title = yaml_text(page.meta.get("title", "Page title"))
+        problems.append(
+            Problem(
+                Location(page.path, 1),
+                "this page is not in the nav of mkdocs.yml, so the strict build stops",
+                f"Add a line such as '- {title}: {in_docs}' under nav in mkdocs.yml",
+                "not-in-nav",
+            )
+        )
+    return problems

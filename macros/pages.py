@@ -7,11 +7,13 @@ loading (records.py) or markup (render.py).
 
 from __future__ import annotations
 
+import codecs
 import inspect
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -28,6 +30,8 @@ HOW_TO_SECTIONS = ("Why this matters", "Step-by-step", "Common pitfalls", "What 
 CITED_ITEM_SECTIONS = ("Common pitfalls", "What to check")
 PAGE_TYPES = ("how-to", "overview", "landing", "reference")
 HOW_TO_FIELDS = ("title", "type", "product", "summary")
+# Front matter that Material prints without escaping (titles in text, description in an attribute).
+SHOWN_RAW_BY_THEME = {"title": "<>", "description": '<>"'}
 MACRO_USAGE = {
     "cite": 'cite("source-id") or cite("first-id", "second-id")',
     "endpoint": 'endpoint("endpoint-id")',
@@ -71,6 +75,24 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
 
 
 ENVIRONMENT = PageEnvironment()
+
+
+def read_page(file: Path, path: str) -> tuple[str | None, list[Problem]]:
+    """A page's text as MkDocs reads it (a leading byte-order mark dropped), or a problem at the
+    first line that is not UTF-8: MkDocs itself would stop with a traceback there."""
+    data = file.read_bytes()
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        return None, [
+            Problem(
+                Location(path, data[: error.start].count(b"\n") + 1),
+                "this line has bytes that are not UTF-8 text",
+                "Save the file as UTF-8 (retype the odd character)",
+                "not-utf8",
+            )
+        ]
 
 
 # --- front matter ---------------------------------------------------------------------------------
@@ -126,6 +148,17 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Problem
                         invalid.code,
                     )
                 )
+        typed = str(getattr(value_node, "value", ""))
+        raw = [c for c in SHOWN_RAW_BY_THEME.get(key, "") if c in typed]
+        if raw:
+            problems.append(
+                Problem(
+                    Location(path, yn.line_of(value_node)),
+                    f"the {key} holds {' and '.join(raw)}, which the theme would treat as HTML",
+                    f"Write the {key} as plain text, without {' or '.join(SHOWN_RAW_BY_THEME[key])}",
+                    "front-matter",
+                )
+            )
     return matter, problems
 
 
@@ -141,10 +174,18 @@ class MacroCall:
 
 def find_macro_calls(template_source: str) -> list[MacroCall]:
     """Every call of one of our macros, with its literal ids and the line it is on."""
-    tree = ENVIRONMENT.parse(template_source)
+    return macro_calls(ENVIRONMENT.parse(template_source).find_all(nodes.Call))
+
+
+def macro_calls(parsed: Iterable[nodes.Node]) -> list[MacroCall]:
+    """find_macro_calls among a parsed page's nodes; take them before compiling (it folds constants)."""
     calls = []
-    for call in tree.find_all(nodes.Call):
-        if isinstance(call.node, nodes.Name) and call.node.name in MACRO_NAMES:
+    for call in parsed:
+        if (
+            isinstance(call, nodes.Call)
+            and isinstance(call.node, nodes.Name)
+            and call.node.name in MACRO_NAMES
+        ):
             ids = tuple(
                 a.value
                 for a in call.args
@@ -229,6 +270,7 @@ class _PageMacros:
         self.path, self.lines, self.records = path, lines, records
         self.citations = Citations()
         self.problems: list[Problem] = []
+        self.calls: list[MacroCall] | None = None  # set once the page's template is parsed
 
     def problem(self, line: int, what: str, todo: str, code: str) -> render.Markup:
         self.problems.append(Problem(Location(self.path, line), what, todo, code))
@@ -259,7 +301,7 @@ class _PageMacros:
                 line,
                 f"{macro}() needs a source of kind {' or '.join(kinds)}, but "
                 f"'{record_id}' is a {record.kind} record",
-                f"Use cite() for it, or pick a {' or '.join(kinds)} record",
+                f"Use cite() for it, or pick a record of kind {' or '.join(kinds)}",
                 "wrong-kind",
             )
             return None
@@ -449,11 +491,16 @@ class _PageMacros:
         return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}
 
 
+_SIGNATURES: dict[str, inspect.Signature] = {}
+
+
 def _checked(
     macros: _PageMacros, function: Callable[..., render.Markup]
 ) -> Callable[..., render.Markup]:
     """Turn a call with the wrong arguments into a writer's problem instead of a TypeError."""
-    signature = inspect.signature(function)
+    signature = _SIGNATURES.get(function.__name__)
+    if signature is None:  # the same for every page: work it out once per macro
+        signature = _SIGNATURES[function.__name__] = inspect.signature(function)
 
     def call(*args: Any, **kwargs: Any) -> render.Markup:
         try:
@@ -503,20 +550,49 @@ class PageRenderer:
             )
         problems += macros.problems
         if not any(p.code == "template-syntax" for p in problems):
-            problems += self._contract(path, lines, matter, template_source)
+            problems += self._contract(path, lines, matter, template_source, macros.calls)
         markdown = self._assemble(matter, body.lstrip("\n"), macros.citations)
         return RenderedPage(path, matter.values, markdown, macros.citations, sorted(problems))
 
     def _render_template(self, template_source: str, path: str, macros: _PageMacros) -> str:
         tree = ENVIRONMENT.parse(template_source)
+        # One walk over the tree serves every check below, and one parse serves the contract check.
+        parsed = list(tree.find_all(nodes.Node))
+        names = [node for node in parsed if isinstance(node, nodes.Name)]
+        macros.calls = macro_calls(parsed)
+        outside = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+        for statement in (node for node in parsed if isinstance(node, outside)):
+            macros.problem(
+                statement.lineno,
+                f"the page uses {{% {type(statement).__name__.lower()} %}}, which pages cannot use",
+                "Pages cannot include, import or extend other templates; write the text here",
+                "template",
+            )
+        assigned = {name.name for name in names if name.ctx in ("store", "param")}
+        # An unknown name inside a macro call is an id whose quotes were forgotten: say so once.
+        unquoted = set()
+        for call in (node for node in parsed if isinstance(node, nodes.Call)):
+            if isinstance(call.node, nodes.Name) and call.node.name in MACRO_NAMES:
+                bare = [n for arg in call.args for n in (arg, *arg.find_all(nodes.Name))]
+                bare = [
+                    n
+                    for n in bare
+                    if isinstance(n, nodes.Name) and n.name not in (*MACRO_NAMES, *assigned)
+                ]
+                if bare:
+                    unquoted.update(id(n) for n in bare)
+                    macros.problem(
+                        call.lineno,
+                        f"{call.node.name}() was given a name without quotes where a source id "
+                        "belongs",
+                        f"Put the id in quotes: {MACRO_USAGE[call.node.name]}",
+                        "macro-arguments",
+                    )
         unknown = [
             (name.lineno, name.name)
-            for name in tree.find_all(nodes.Name)
-            if name.ctx == "load" and name.name not in MACRO_NAMES
+            for name in names
+            if name.ctx == "load" and name.name not in MACRO_NAMES and id(name) not in unquoted
         ]
-        assigned = {
-            name.name for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param")
-        }
         for line, name in sorted(set(unknown)):
             if name not in assigned:
                 macros.problem(
@@ -571,6 +647,7 @@ class PageRenderer:
         lines: list[str],
         matter: FrontMatter,
         template_source: str,
+        calls: list[MacroCall] | None = None,
     ) -> list[Problem]:
         problems: list[Problem] = []
         headings = outline(lines)
@@ -632,7 +709,9 @@ class PageRenderer:
                         "missing-section",
                     )
                 )
-        cited_lines = {call.line for call in find_macro_calls(template_source)}
+        if calls is None:
+            calls = find_macro_calls(template_source)
+        cited_lines = {call.line for call in calls}
         for section in CITED_ITEM_SECTIONS:
             if section.lower() not in by_name:
                 continue

@@ -267,19 +267,20 @@ def extract_symbol(source: str, symbol: str) -> str | None:
     return textwrap.dedent("\n".join(lines))
 
 
-def _code_source(root: Path, record_node: yaml.Node, values: dict[str, Any]) -> str:
+def _code_source(root: Path, nodes: Mapping[str, yaml.Node], values: dict[str, Any]) -> str:
+    """The symbol's source; a problem points at the `file:` or `symbol:` line that causes it."""
     file_name, symbol = values["file"], values["symbol"]
     target = (root / file_name).resolve()
     if Path(file_name).is_absolute() or not target.is_relative_to(root.resolve()):
         raise yn.Invalid(
-            record_node,
+            nodes["file"],
             f"'file' points outside the repository ({file_name})",
             "Give a path inside the repository, such as examples/zoho_crm_bulk/client.py",
             "code-file",
         )
     if target.suffix != ".py" or not target.is_file():
         raise yn.Invalid(
-            record_node,
+            nodes["file"],
             f"'file' names {file_name}, which is not a Python file in the repository",
             "Check the path; it is relative to the repository root",
             "code-file",
@@ -288,14 +289,14 @@ def _code_source(root: Path, record_node: yaml.Node, values: dict[str, Any]) -> 
         source = extract_symbol(target.read_text(encoding="utf-8"), symbol)
     except (SyntaxError, UnicodeDecodeError, ValueError) as error:
         raise yn.Invalid(
-            record_node,
+            nodes["file"],
             f"{file_name} cannot be read as Python ({error})",
             "Fix that file so its tests pass",
             "code-file",
         ) from None
     if source is None:
         raise yn.Invalid(
-            record_node,
+            nodes["symbol"],
             f"{file_name} has no function or class named '{symbol}'",
             "Check the spelling of 'symbol' (use Class.method for a method)",
             "code-symbol",
@@ -348,7 +349,8 @@ def _read_record(
             )
     if kind == "code" and not broken:
         try:
-            values["source"] = _code_source(root, node, values)
+            field_nodes = {name: value for name, (_, value) in items.items()}
+            values["source"] = _code_source(root, field_nodes, values)
         except yn.Invalid as invalid:
             broken.append(invalid)
     if broken:

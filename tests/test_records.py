@@ -210,15 +210,15 @@ def test_code_record_must_point_at_a_real_symbol(tmp_path: Path) -> None:
       verified_on: 2026-11-20
     """
     assert problems_for(tmp_path, text.format(file="ex.py", symbol="gone")) == [
-        "sources/p/x.yml:1: ex.py has no function or class named 'gone'. Check the spelling of "
+        "sources/p/x.yml:5: ex.py has no function or class named 'gone'. Check the spelling of "
         "'symbol' (use Class.method for a method). [code-symbol]"
     ]
     assert problems_for(tmp_path, text.format(file="missing.py", symbol="here")) == [
-        "sources/p/x.yml:1: 'file' names missing.py, which is not a Python file in the repository. "
+        "sources/p/x.yml:4: 'file' names missing.py, which is not a Python file in the repository. "
         "Check the path; it is relative to the repository root. [code-file]"
     ]
     assert problems_for(tmp_path, text.format(file="../outside.py", symbol="here")) == [
-        "sources/p/x.yml:1: 'file' points outside the repository (../outside.py). Give a path inside "
+        "sources/p/x.yml:4: 'file' points outside the repository (../outside.py). Give a path inside "
         "the repository, such as examples/zoho_crm_bulk/client.py. [code-file]"
     ]
     records, problems = (

@@ -1,6 +1,7 @@
 """Example client for the Zoho CRM Bulk Read and Bulk Write APIs (v8), standard library only."""
 
 from .client import (
+    BulkJobFailed,
     Request,
     Response,
     Transport,
@@ -10,17 +11,22 @@ from .client import (
     create_bulk_write_job,
     download_bulk_read_result,
     download_bulk_write_result,
+    export_all_pages,
     failed_rows,
     get_bulk_read_job,
     get_bulk_write_job,
+    next_page,
     read_csv_from_zip,
+    retry_when_rate_limited,
     upload_bulk_write_file,
     urllib_transport,
     wait_for_bulk_read_job,
     wait_for_bulk_write_job,
+    zip_csv,
 )
 
 __all__ = [
+    "BulkJobFailed",
     "Request",
     "Response",
     "Transport",
@@ -30,12 +36,16 @@ __all__ = [
     "create_bulk_write_job",
     "download_bulk_read_result",
     "download_bulk_write_result",
+    "export_all_pages",
     "failed_rows",
     "get_bulk_read_job",
     "get_bulk_write_job",
+    "next_page",
     "read_csv_from_zip",
+    "retry_when_rate_limited",
     "upload_bulk_write_file",
     "urllib_transport",
     "wait_for_bulk_read_job",
     "wait_for_bulk_write_job",
+    "zip_csv",
 ]

@@ -7,8 +7,10 @@ so each function here can be checked without a Zoho account.
 Typical flows:
 
 * Export: ``create_bulk_read_job`` -> ``wait_for_bulk_read_job`` ->
-  ``download_bulk_read_result`` -> ``read_csv_from_zip``.
-* Import: ``upload_bulk_write_file`` -> ``create_bulk_write_job`` ->
+  ``download_bulk_read_result`` -> ``read_csv_from_zip``; ``export_all_pages`` repeats that
+  for exports larger than one job, and ``retry_when_rate_limited`` waits out Zoho's limit on
+  downloads.
+* Import: ``zip_csv`` -> ``upload_bulk_write_file`` -> ``create_bulk_write_job`` ->
   ``wait_for_bulk_write_job`` -> ``download_bulk_write_result`` -> ``read_csv_from_zip``
   -> ``failed_rows``.
 """
@@ -23,9 +25,12 @@ import urllib.error
 import urllib.request
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from functools import partial
+from typing import Any, TypeAlias, TypeVar
+
+T = TypeVar("T")
 
 # --- Transport -----------------------------------------------------------------------------
 
@@ -81,6 +86,16 @@ class ZohoApiError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+class BulkJobFailed(Exception):
+    """A bulk job ended without a result; ``job`` holds Zoho's job details, reason included."""
+
+    def __init__(self, job: dict[str, Any]) -> None:
+        error = (job.get("result") or {}).get("error_message") or {}
+        reason = f"{error.get('code', '')} {error.get('message', '')}".strip() or "no reason given"
+        super().__init__(f"bulk job {job.get('id')} failed: {reason}")
+        self.job = job
 
 
 class ZohoCrmClient:
@@ -212,7 +227,65 @@ def read_csv_from_zip(zip_bytes: bytes) -> list[dict[str, str]]:
             return list(csv.DictReader(text))
 
 
+def retry_when_rate_limited(
+    call: Callable[[], T],
+    *,
+    attempts: int = 3,
+    wait: float = 60.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run call(); when Zoho answers HTTP 429, wait a minute and try again, a few times at most."""
+    for _ in range(attempts - 1):
+        try:
+            return call()
+        except ZohoApiError as error:
+            # Bulk Read allows 10 downloads a minute; the limit lifts when the minute is over.
+            if error.status != 429:
+                raise
+        sleep(wait)
+    return call()
+
+
+def next_page(job: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the page or page_token that continues a finished export, or None when it is done."""
+    result = job.get("result") or {}
+    if not result.get("more_records"):
+        return None
+    # Zoho documents both ways to continue; a token, when it sends one, reaches furthest.
+    if result.get("next_page_token"):
+        return {"page_token": result["next_page_token"]}
+    return {"page": int(result.get("page", 1)) + 1}
+
+
+def export_all_pages(
+    client: ZohoCrmClient,
+    module: str,
+    fields: list[str] | None = None,
+    criteria: dict[str, Any] | None = None,
+    *,
+    wait: Callable[[ZohoCrmClient, str], dict[str, Any]] = wait_for_bulk_read_job,
+) -> Iterator[bytes]:
+    """Export every matching record, one job per page, yielding each page's result ZIP."""
+    paging: dict[str, Any] | None = {}
+    while paging is not None:
+        # Keep module, fields and criteria the same for every page of one export.
+        job = wait(client, create_bulk_read_job(client, module, fields, criteria, **paging))
+        if job["state"] != "COMPLETED":
+            raise BulkJobFailed(job)  # Zoho reports FAILURE with result.error_message
+        yield retry_when_rate_limited(partial(download_bulk_read_result, client, job))
+        paging = next_page(job)
+
+
 # --- Bulk Write (import) -------------------------------------------------------------------
+
+
+def zip_csv(csv_name: str, csv_text: str) -> bytes:
+    """Pack one CSV file into the ZIP archive that the bulk write upload expects."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # The first row must hold field API names, such as Last_Name,Email.
+        archive.writestr(csv_name, csv_text)
+    return buffer.getvalue()
 
 
 def upload_bulk_write_file(
@@ -289,7 +362,8 @@ def wait_for_bulk_write_job(
     while True:
         job = get_bulk_write_job(client, job_id)
         # Any other status means "not yet": ADDED, or IN PROGRESS, which Zoho's own
-        # samples spell INPROGRESS, so do not test for one exact spelling.
+        # samples spell INPROGRESS, so do not test for one exact spelling. Zoho lists FAILED
+        # only for resources and files, but stopping on it beats polling until the deadline.
         if job["status"] in ("COMPLETED", "FAILED"):
             return job
         if clock() >= deadline:

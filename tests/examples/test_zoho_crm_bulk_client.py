@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import zoho_crm_bulk
 from zoho_crm_bulk import (
+    BulkJobFailed,
     Request,
     Response,
     ZohoApiError,
@@ -29,14 +30,18 @@ from zoho_crm_bulk import (
     create_bulk_write_job,
     download_bulk_read_result,
     download_bulk_write_result,
+    export_all_pages,
     failed_rows,
     get_bulk_read_job,
     get_bulk_write_job,
+    next_page,
     read_csv_from_zip,
+    retry_when_rate_limited,
     upload_bulk_write_file,
     urllib_transport,
     wait_for_bulk_read_job,
     wait_for_bulk_write_job,
+    zip_csv,
 )
 
 API = "https://www.zohoapis.com"
@@ -366,6 +371,108 @@ def test_read_csv_from_zip_handles_quotes_newlines_and_bom() -> None:
 def test_read_csv_from_zip_rejects_a_zip_without_csv() -> None:
     with pytest.raises(ValueError, match="no CSV"):
         read_csv_from_zip(make_zip(f"{READ_JOB_ID}.ics", "BEGIN:VCALENDAR\n"))
+
+
+# --- Rate limit and paging -----------------------------------------------------------------
+
+
+def rate_limited() -> Response:
+    return json_response(
+        {"code": "TOO_MANY_REQUESTS", "message": "too many requests", "status": "error"}, 429
+    )
+
+
+def test_retry_when_rate_limited_waits_a_minute_then_tries_again() -> None:
+    archive = make_zip(f"{READ_JOB_ID}.csv", "id\n1\n")
+    client, stub = make_client(rate_limited(), zip_response(archive))
+    clock = FakeClock()
+    job = read_job("COMPLETED")["data"][0]
+    result = retry_when_rate_limited(
+        lambda: download_bulk_read_result(client, job), sleep=clock.sleep
+    )
+    assert result == archive
+    assert clock.sleeps == [60.0]
+    assert len(stub.requests) == 2
+
+
+def test_retry_when_rate_limited_gives_up_after_the_last_attempt() -> None:
+    client, stub = make_client(rate_limited(), rate_limited(), rate_limited())
+    clock = FakeClock()
+    job = read_job("COMPLETED")["data"][0]
+    with pytest.raises(ZohoApiError) as caught:
+        retry_when_rate_limited(
+            lambda: download_bulk_read_result(client, job), wait=5, sleep=clock.sleep
+        )
+    assert (caught.value.status, caught.value.code) == (429, "TOO_MANY_REQUESTS")
+    assert clock.sleeps == [5, 5]
+    assert len(stub.requests) == 3
+
+
+def test_retry_when_rate_limited_passes_other_errors_on_at_once() -> None:
+    missing = {"code": "RESOURCE_NOT_FOUND", "message": "no such job", "status": "error"}
+    client, stub = make_client(json_response(missing, 404))
+    clock = FakeClock()
+    job = read_job("COMPLETED")["data"][0]
+    with pytest.raises(ZohoApiError) as caught:
+        retry_when_rate_limited(lambda: download_bulk_read_result(client, job), sleep=clock.sleep)
+    assert caught.value.code == "RESOURCE_NOT_FOUND"
+    assert clock.sleeps == []
+    assert len(stub.requests) == 1
+
+
+def finished_page(page: int, more: bool, token: str | None = None) -> dict[str, Any]:
+    job = read_job("COMPLETED")["data"][0]
+    job["result"].update(page=page, more_records=more)
+    if token:
+        job["result"]["next_page_token"] = token
+    return job
+
+
+def test_next_page_prefers_the_token_and_falls_back_to_the_next_page_number() -> None:
+    assert next_page(finished_page(1, True, "c0f1e2d3")) == {"page_token": "c0f1e2d3"}
+    assert next_page(finished_page(2, True)) == {"page": 3}
+    assert next_page(finished_page(3, False, "c0f1e2d3")) is None
+    assert next_page(read_job("FAILURE")["data"][0]) is None
+
+
+def test_export_all_pages_runs_one_job_per_page_until_zoho_says_no_more() -> None:
+    first, second = make_zip("a.csv", "id\n1\n"), make_zip("b.csv", "id\n2\n")
+    client, stub = make_client(
+        json_response(READ_CREATED, status=201),
+        json_response({"data": [finished_page(1, True, "c0f1e2d3")]}),
+        zip_response(first),
+        json_response(READ_CREATED, status=201),
+        json_response({"data": [finished_page(2, False)]}),
+        zip_response(second),
+    )
+    fields = ["Last_Name", "Email"]
+    zips = list(export_all_pages(client, "Leads", fields, wait=get_bulk_read_job))
+    assert zips == [first, second]
+    creates = [sent_json(r) for r in stub.requests if r.method == "POST"]
+    query = {"module": {"api_name": "Leads"}, "fields": fields}
+    assert creates == [{"query": query}, {"query": {**query, "page_token": "c0f1e2d3"}}]
+    assert [r.url for r in stub.requests if r.method == "GET"] == [
+        f"{API}/crm/bulk/v8/read/{READ_JOB_ID}",
+        f"{API}/crm/bulk/v8/read/{READ_JOB_ID}/result",
+    ] * 2
+
+
+def test_export_all_pages_stops_with_the_reason_when_a_job_fails() -> None:
+    client, stub = make_client(
+        json_response(READ_CREATED, status=201), json_response(read_job("FAILURE"))
+    )
+    with pytest.raises(
+        BulkJobFailed, match=f"bulk job {READ_JOB_ID} failed: INTERNAL_ERROR failed"
+    ):
+        list(export_all_pages(client, "Leads", wait=get_bulk_read_job))
+    assert len(stub.requests) == 2  # no download was attempted
+
+
+def test_zip_csv_makes_an_archive_that_reads_back() -> None:
+    archive = zip_csv("Leads.csv", "Last_Name,Email\nBoyle,p.boyle@example.com\n")
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        assert opened.namelist() == ["Leads.csv"]
+    assert read_csv_from_zip(archive) == [{"Last_Name": "Boyle", "Email": "p.boyle@example.com"}]
 
 
 # --- Bulk Write ----------------------------------------------------------------------------

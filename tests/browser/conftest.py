@@ -1,0 +1,199 @@
+"""Browser test helpers: the built site served on 127.0.0.1 like GitHub Pages, and Chromium.
+
+Owns: finding Chromium (or skipping, never in CI), the local web server, and a recorder of every
+request and console error a page makes. Does not own: building the site (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import http.server
+import mimetypes
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from conftest import ROOT
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
+
+
+def find_chromium() -> str | None:
+    """BEAM_CHROMIUM, else Debian's /usr/bin/chromium, else `chromium` on PATH."""
+    candidates = [os.environ.get("BEAM_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def site_config() -> dict:
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def site_prefix() -> str:
+    """The path GitHub Pages serves the site under (from site_url), such as /beam-help/."""
+    path = urlsplit(site_config().get("site_url") or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+class _PagesHandler(http.server.BaseHTTPRequestHandler):
+    """Serves the built site under the site_url path, with 404.html and status 404 for anything
+    else, as GitHub Pages does. Only GET and HEAD; the folder is read-only to the browser."""
+
+    site: Path
+    prefix: str
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet test output
+        pass
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def _respond(self, send_body: bool) -> None:
+        path = unquote(urlsplit(self.path).path)
+        target = self._file_for(path)
+        if target is not None and target.is_dir():
+            self.send_response(301)
+            self.send_header("Location", path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status = 200
+        if target is None or not target.is_file():
+            status, target = 404, self.site / "404.html"
+        body = target.read_bytes()
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if target.suffix == ".md":
+            kind = "text/markdown"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def _file_for(self, path: str) -> Path | None:
+        if not path.startswith(self.prefix):
+            return None
+        relative = path[len(self.prefix) :]
+        target = (self.site / relative).resolve()
+        if not target.is_relative_to(self.site.resolve()):
+            return None
+        if path.endswith("/"):
+            target = target / "index.html"
+        return target
+
+
+@pytest.fixture(scope="session")
+def site_root(built_site: Path) -> Iterator[str]:
+    """The address of the built site, served by a threaded server on a free port of 127.0.0.1."""
+    prefix = site_prefix()
+    handler = type("Handler", (_PagesHandler,), {"site": built_site, "prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    chromium = find_chromium()
+    if chromium is None:
+        reason = (
+            "no Chromium found (set BEAM_CHROMIUM, or install Debian's chromium package: "
+            "sudo apt-get install chromium)"
+        )
+        if os.environ.get("BEAM_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"BEAM_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Reader:
+    """A browser tab plus what it did: every request's URL, and every console error."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def off_site_requests(self) -> list[str]:
+        """Requests that left 127.0.0.1 (data: and blob: URLs never leave the tab)."""
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob", "about")
+            and urlsplit(url).hostname != "127.0.0.1"
+        ]
+
+    def assert_private(self) -> None:
+        assert self.off_site_requests() == [], "requests left 127.0.0.1"
+        assert self.console_errors == [], "the page logged errors"
+
+
+def open_reader(browser, viewport: dict, **context_options) -> Reader:
+    context = browser.new_context(viewport=viewport, **context_options)
+    page = context.new_page()
+    reader = Reader(page)
+
+    def route(route_request) -> None:
+        # Nothing may leave the machine: record the attempt and refuse it instead of waiting.
+        url = route_request.request.url
+        if urlsplit(url).hostname == "127.0.0.1":
+            route_request.continue_()
+        else:
+            route_request.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda request: reader.requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            reader.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: reader.console_errors.append(f"uncaught: {error}"))
+    return reader
+
+
+@pytest.fixture
+def reader(browser) -> Iterator[Reader]:
+    """A desktop-size tab (1280×800)."""
+    opened = open_reader(browser, DESKTOP)
+    yield opened
+    opened.page.context.close()
+
+
+@pytest.fixture
+def phone_reader(browser) -> Iterator[Reader]:
+    """A phone-size tab (375×812) with touch."""
+    opened = open_reader(browser, PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
+    yield opened
+    opened.page.context.close()

@@ -1,0 +1,372 @@
+"""What a reader does, in Chromium: follow citations both ways, preview sources, search, move
+between pages, switch colour scheme, hit a missing page; and what the site must never do: ask a
+third party for anything, log errors, or fail axe-core's serious and critical checks."""
+
+from __future__ import annotations
+
+import re
+import struct
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import ARTIFACTS, PHONE, Reader, open_reader, site_config
+
+pytestmark = pytest.mark.browser
+
+HOME = ""
+LANDING = "zoho-crm/"
+OVERVIEW = "zoho-crm/bulk-api-overview/"
+HOW_TO = "zoho-crm/bulk-write/retrieve-bulk-write-jobs/"
+SOURCES = "zoho-crm/sources/"
+MISSING = "zoho-crm/no-such-page/"
+HOW_TO_TITLE = "How to retrieve bulk write jobs in Zoho CRM"
+# Chromium logs the 404 status of a page it was asked to open; that is the test, not a fault.
+NOT_FOUND_LOG = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+
+
+def by_id(page, element_id: str):
+    """A locator for an id (ours contain dots, which CSS would read as classes)."""
+    return page.locator(f'[id="{element_id}"]')
+
+
+def target_id(link) -> str:
+    """The id a same-page link points at (instant navigation makes hrefs absolute)."""
+    return link.get_attribute("href").split("#", 1)[1]
+
+
+def heading(page) -> str:
+    """The page's h1 without its permalink sign."""
+    return page.locator("article h1").first.evaluate(
+        "h => [...h.childNodes].filter(n => !(n.classList && n.classList.contains('headerlink')))"
+        ".map(n => n.textContent).join('').trim()"
+    )
+
+
+def first_marker(page, number: int = 1):
+    return page.locator("article sup.bh-cite a.footnote-ref", has_text=f"[{number}]").first
+
+
+def wait_for_hash(page, fragment: str) -> None:
+    page.wait_for_function("fragment => location.hash === fragment", arg=fragment)
+
+
+def wait_until_targeted(page, element_id: str) -> None:
+    """The element is the URL's :target (which our CSS outlines), within five seconds."""
+    page.wait_for_function(
+        "id => document.getElementById(id).matches(':target')", arg=element_id, timeout=5000
+    )
+
+
+def in_viewport(page, element_id: str) -> bool:
+    return page.evaluate(
+        """id => { const box = document.getElementById(id).getBoundingClientRect();
+                   return box.bottom > 0 && box.top < window.innerHeight; }""",
+        element_id,
+    )
+
+
+def tooltip_text(page) -> str:
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible", timeout=5000)
+    return tooltip.inner_text()
+
+
+# --- citations ------------------------------------------------------------------------------------
+
+
+def test_clicking_citation_1_shows_its_entry_and_the_back_link_returns(
+    reader: Reader, site_root: str
+) -> None:
+    page = reader.page
+    page.goto(site_root + HOW_TO)
+    marker = first_marker(page)
+    entry_id = target_id(marker)
+    marker_id = marker.locator("xpath=..").get_attribute("id")
+    page.evaluate("window.scrollTo(0, 0)")
+    assert not in_viewport(page, entry_id), "the entry should start out of view"
+
+    marker.click()
+
+    wait_for_hash(page, f"#{entry_id}")
+    entry = by_id(page, entry_id)
+    assert in_viewport(page, entry_id)
+    wait_until_targeted(page, entry_id)
+    assert entry.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    assert entry.get_attribute("value") == "1"
+
+    back = entry.locator("a.bh-backlink").first
+    assert re.fullmatch(r"Back to citation \[1\], use 1 of \d+", back.get_attribute("aria-label"))
+    back.click()
+
+    wait_for_hash(page, f"#{marker_id}")
+    assert in_viewport(page, marker_id)
+    reader.assert_private()
+
+
+def test_hovering_a_marker_previews_the_source_title(reader: Reader, site_root: str) -> None:
+    page = reader.page
+    page.goto(site_root + HOW_TO)
+    marker = first_marker(page, 2)
+    title = by_id(page, target_id(marker)).locator("a.bh-source-link")
+    expected = title.inner_text()
+
+    marker.hover()
+
+    preview = tooltip_text(page)
+    assert expected in preview
+    assert "verified" in preview
+    assert "Cited at" not in preview, "back-links belong in the list, not in the preview"
+    page.mouse.move(0, 0)
+    page.locator(".md-tooltip2--active").wait_for(state="detached", timeout=5000)
+    reader.assert_private()
+
+
+def test_keyboard_focus_on_a_marker_previews_the_source(reader: Reader, site_root: str) -> None:
+    page = reader.page
+    page.goto(site_root + HOW_TO)
+    marker = first_marker(page)
+    expected = by_id(page, target_id(marker)).locator("a.bh-source-link")
+    expected_title = expected.inner_text()
+
+    for _ in range(200):  # Tab through the page as a keyboard user would
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('footnote-ref')"):
+            break
+    else:
+        pytest.fail("Tab never reached a citation marker")
+    assert page.evaluate("document.activeElement.textContent") == "[1]"
+    assert page.evaluate("document.activeElement.matches(':focus-visible')")
+
+    assert expected_title in tooltip_text(page)
+    reader.assert_private()
+
+
+def test_tapping_a_marker_on_a_phone_jumps_to_the_highlighted_entry(
+    phone_reader: Reader, site_root: str
+) -> None:
+    page = phone_reader.page
+    page.goto(site_root + HOW_TO)
+    marker = first_marker(page)
+    entry_id = target_id(marker)
+
+    marker.tap()
+
+    wait_for_hash(page, f"#{entry_id}")
+    entry = by_id(page, entry_id)
+    assert in_viewport(page, entry_id)
+    wait_until_targeted(page, entry_id)
+    assert entry.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    box = entry.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    back = entry.locator("a.bh-backlink").first
+    size = back.bounding_box()
+    assert size["width"] >= 24 and size["height"] >= 24, "back-links are too small to tap"
+    phone_reader.assert_private()
+
+
+@pytest.mark.parametrize("path", [HOW_TO, SOURCES])
+def test_nothing_scrolls_sideways_on_a_phone(phone_reader: Reader, site_root: str, path) -> None:
+    page = phone_reader.page
+    page.goto(site_root + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px phone"
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('.bh-sources li, .bh-record')]
+                 .filter(e => e.scrollWidth > e.clientWidth + 1 ||
+                              e.getBoundingClientRect().right > window.innerWidth)
+                 .map(e => e.id)"""
+    )
+    assert wide == []
+    phone_reader.assert_private()
+
+
+# --- finding pages --------------------------------------------------------------------------------
+
+
+def test_typing_a_search_reaches_the_how_to(reader: Reader, site_root: str) -> None:
+    page = reader.page
+    page.goto(site_root + HOME)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("bulk write job", delay=40)
+
+    result = page.locator(f".md-search-result__item a[href*='{HOW_TO}']").first
+    result.wait_for(state="visible", timeout=10000)
+    assert "bulk write" in page.locator(".md-search-result").inner_text().lower()
+    result.click()
+
+    page.wait_for_url(re.compile(re.escape(HOW_TO)))
+    assert heading(page) == HOW_TO_TITLE
+    reader.assert_private()
+
+
+def test_moving_between_products_and_pages_with_the_navigation(
+    reader: Reader, site_root: str
+) -> None:
+    page = reader.page
+    page.goto(site_root + HOME)
+
+    page.locator(".md-tabs__link", has_text="Zoho CRM").click()
+    page.wait_for_url(site_root + LANDING)
+    assert "Zoho CRM" in heading(page)
+
+    page.locator(f".md-sidebar--primary a.md-nav__link[href$='{Path(OVERVIEW).name}/']").click()
+    page.wait_for_url(site_root + OVERVIEW)
+    page.locator(f".md-sidebar--primary a.md-nav__link[href$='{Path(HOW_TO).name}/']").click()
+    page.wait_for_url(site_root + HOW_TO)
+    assert heading(page) == HOW_TO_TITLE
+
+    crumbs = page.locator("nav.md-path .md-path__link")
+    assert "Zoho CRM" in crumbs.all_inner_texts()
+    page.locator(".md-tabs__link", has_text="Home").click()
+    page.wait_for_url(site_root)
+    reader.assert_private()
+
+
+def test_the_palette_toggle_switches_and_keeps_the_colour_scheme(
+    reader: Reader, site_root: str
+) -> None:
+    page = reader.page
+    page.goto(site_root + HOW_TO)
+    scheme = page.locator("body").get_attribute("data-md-color-scheme")
+
+    page.locator("form[data-md-component='palette'] label:visible").click()
+
+    other = "slate" if scheme == "default" else "default"
+    page.wait_for_function(
+        "s => document.body.getAttribute('data-md-color-scheme') === s", arg=other
+    )
+    page.reload()
+    assert page.locator("body").get_attribute("data-md-color-scheme") == other
+    reader.assert_private()
+
+
+def test_an_unknown_path_gets_a_useful_404_page(reader: Reader, site_root: str) -> None:
+    page = reader.page
+    response = page.goto(site_root + MISSING)
+
+    assert response.status == 404
+    assert heading(page) == "Page not found"
+    assert page.locator("article .bh-search-hint").is_visible()
+    page.locator("article .bh-products a", has_text="Zoho CRM").click()
+    page.wait_for_url(re.compile(r"/zoho-crm/"))
+    assert page.locator("article h1").count() == 1
+    assert reader.off_site_requests() == []
+    assert [e for e in reader.console_errors if e != NOT_FOUND_LOG] == []
+
+
+# --- the frame of every page ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_get_help_now_and_the_disclaimer_are_on_screen(browser, site_root: str, size) -> None:
+    viewport = PHONE if size == "phone" else {"width": 1280, "height": 800}
+    reader = open_reader(browser, viewport)
+    try:
+        page = reader.page
+        page.goto(site_root + HOW_TO)
+        cta = page.locator("header .bh-get-help")
+        assert cta.is_visible()
+        assert cta.inner_text().strip() == site_config()["extra"]["get_help"]["text"]
+        assert cta.get_attribute("href") == site_config()["extra"]["get_help"]["url"]
+        footer = page.locator("footer .bh-footer-disclaimer")
+        footer.scroll_into_view_if_needed()
+        assert footer.is_visible()
+        assert "not official Zoho support" in footer.inner_text()
+        reader.assert_private()
+    finally:
+        reader.page.context.close()
+
+
+def test_the_lifecycle_picture_follows_the_colour_scheme(reader: Reader, site_root: str) -> None:
+    page = reader.page
+    page.goto(site_root + OVERVIEW)
+    picture = page.locator("article .bh-diagram svg[role='img']")
+    assert picture.is_visible()
+    assert "bulk job" in picture.locator("title").text_content()
+
+    def ink() -> tuple[int, ...]:
+        colour = picture.locator("text").first.evaluate("e => getComputedStyle(e).fill")
+        return tuple(int(n) for n in re.findall(r"\d+", colour)[:3])
+
+    light = ink()
+    page.locator("form[data-md-component='palette'] label:visible").click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = ink()
+    assert sum(light) < 200 < sum(dark), f"text stays {light} -> {dark} in the dark scheme"
+    reader.assert_private()
+
+
+# --- every page type: private, quiet, accessible --------------------------------------------------
+
+PAGE_TYPES = {
+    "home": HOME,
+    "product landing": LANDING,
+    "how-to": HOW_TO,
+    "sources page": SOURCES,
+    "404": MISSING,
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_axe_finds_nothing_serious(browser, site_root: str, kind: str, scheme: str) -> None:
+    reader = open_reader(browser, {"width": 1280, "height": 800}, color_scheme=scheme)
+    try:
+        page = reader.page
+        page.goto(site_root + PAGE_TYPES[kind])
+        page.wait_for_load_state("networkidle")
+        results = Axe().run(page, options={"resultTypes": ["violations"]})
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == []
+        assert reader.off_site_requests() == []
+    finally:
+        reader.page.context.close()
+
+
+def test_no_page_asks_a_third_party_or_logs_an_error(
+    reader: Reader, site_root: str, built_site: Path
+) -> None:
+    page = reader.page
+    pages = sorted(
+        p.parent.relative_to(built_site).as_posix() + "/"
+        for p in built_site.rglob("index.html")
+        if p.parent != built_site
+    )
+    for path in ["", *pages]:
+        page.goto(site_root + path)
+        page.wait_for_load_state("networkidle")
+    # Instant navigation and search fetch more as a reader moves about.
+    page.locator(".md-tabs__link", has_text="Zoho CRM").click()
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("scope", delay=20)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10000)
+    assert len(reader.requests) > len(pages)
+    reader.assert_private()
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    width, height = struct.unpack(">II", path.read_bytes()[16:24])
+    return width, height
+
+
+def test_screenshots_of_the_how_to_are_saved(browser, site_root: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, viewport in (("desktop", {"width": 1280, "height": 800}), ("phone", PHONE)):
+        reader = open_reader(browser, viewport)
+        try:
+            target = ARTIFACTS / f"how-to-{name}.png"
+            target.unlink(missing_ok=True)
+            reader.page.goto(site_root + HOW_TO)
+            reader.page.screenshot(path=str(target), full_page=True)
+            width, height = png_size(target)
+            assert width == viewport["width"] and height > viewport["height"]
+            reader.assert_private()
+        finally:
+            reader.page.context.close()

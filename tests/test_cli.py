@@ -1,0 +1,276 @@
+"""`python -m macros check`, `sources` and `vendor-check`: exact output on tiny fixture sites.
+
+The sites are tests/fixtures/_base with a folder of tests/fixtures/cli/sites/ laid over it; the
+expected output of each format is kept in tests/fixtures/cli/expected/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, make_fixture_site
+
+from macros.cli import main
+
+CLI = FIXTURES / "cli"
+EXPECTED = CLI / "expected"
+TODAY = "2026-12-01"
+SUMMARY = r"\d+ records?, \d+ pages?: \d+ errors?, \d+ warnings?\.\n"
+
+
+@pytest.fixture
+def problems_site(tmp_path: Path) -> Path:
+    """A site with one unknown id (error), one record no page cites and one stale record."""
+    return make_fixture_site(tmp_path, CLI / "sites" / "problems")
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- check ----------------------------------------------------------------------------------------
+
+
+def test_check_reports_every_problem_in_one_run_with_errors_last(problems_site, capsys) -> None:
+    code, out, err = run_cli(capsys, "check", "--root", str(problems_site), "--today", TODAY)
+    assert out == (EXPECTED / "check-problems.txt").read_text()
+    assert err == "6 records, 2 pages: 1 error, 2 warnings.\n"
+    assert code == 1
+
+
+def test_check_prints_github_annotations(problems_site, capsys) -> None:
+    code, out, _ = run_cli(
+        capsys, "check", "--root", str(problems_site), "--today", TODAY, "--format", "github"
+    )
+    assert out == (EXPECTED / "check-problems.github.txt").read_text()
+    assert out.splitlines()[0].startswith(
+        "::error file=docs/broken.md,line=14,title=Beam Help check%3A unknown-source::"
+    )
+    assert code == 1
+
+
+def test_check_prints_json_for_tools(problems_site, capsys) -> None:
+    code, out, _ = run_cli(
+        capsys, "check", "--root", str(problems_site), "--today", TODAY, "--format", "json"
+    )
+    assert json.loads(out) == json.loads((EXPECTED / "check-problems.json").read_text())
+    assert [(p["path"], p["line"], p["severity"], p["code"]) for p in json.loads(out)] == [
+        ("docs/broken.md", 14, "error", "unknown-source"),
+        ("sources/demo/extra.yml", 1, "warning", "unused-source"),
+        ("sources/demo/extra.yml", 11, "warning", "stale-source"),
+    ]
+    assert code == 1
+
+
+def test_warnings_alone_pass_unless_strict(problems_site, capsys) -> None:
+    (problems_site / "docs" / "broken.md").unlink()
+    code, out, err = run_cli(capsys, "check", "--root", str(problems_site), "--today", TODAY)
+    assert out.splitlines() == [
+        "sources/demo/extra.yml:1: no page cites 'demo.unused'. Cite it from the page it "
+        "supports, or delete it if no page needs it. [unused-source]",
+        "sources/demo/extra.yml:7: no page cites 'demo.old'. Cite it from the page it supports, "
+        "or delete it if no page needs it. [unused-source]",
+        "sources/demo/extra.yml:11: 'demo.old' was last verified on 2025-01-15, 685 days ago, "
+        "which is more than review_days (90) in mkdocs.yml. Check the fact on its official page "
+        "again, then set verified_on to the date you checked. [stale-source]",
+    ]
+    assert err == "6 records, 1 page: 0 errors, 3 warnings.\n"
+    assert code == 0
+    assert main(["check", "--root", str(problems_site), "--today", TODAY, "--strict"]) == 1
+
+
+def test_stale_means_older_than_review_days(problems_site, capsys) -> None:
+    # demo.old was verified on 2025-01-15: 90 days later it is still fresh, 91 days later stale.
+    for today, stale in (("2025-04-15", False), ("2025-04-16", True)):
+        run_cli(capsys, "check", "--root", str(problems_site), "--today", today)
+        _, out, _ = run_cli(capsys, "check", "--root", str(problems_site), "--today", today)
+        assert ("[stale-source]" in out) is stale, today
+
+
+def test_a_clean_site_prints_nothing_but_the_summary(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    code, out, err = run_cli(capsys, "check", "--root", str(site), "--today", TODAY)
+    assert (code, out, err) == (0, "", "4 records, 1 page: 0 errors, 0 warnings.\n")
+
+
+def test_review_days_default_to_180(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)  # its records were verified on 2026-11-20 to 2026-11-22
+    assert (
+        "[stale-source]"
+        not in run_cli(capsys, "check", "--root", str(site), "--today", "2027-05-19")[1]
+    )
+    assert (
+        "[stale-source]"
+        in run_cli(capsys, "check", "--root", str(site), "--today", "2027-05-20")[1]
+    )
+
+
+def test_a_bad_review_days_is_reported_at_its_line(problems_site, capsys) -> None:
+    config = problems_site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("review_days: 90", "review_days: soon"))
+    code, out, _ = run_cli(capsys, "check", "--root", str(problems_site), "--today", TODAY)
+    assert (
+        "mkdocs.yml:9: the beam option 'review_days' must be a whole number of days, not 'soon'. "
+        "Write review_days: 180 (how many days a verified_on date stays fresh). [settings]"
+    ) in out.splitlines()
+    assert code == 1
+
+
+def test_a_page_left_out_of_the_nav_stops_a_strict_build(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path, CLI / "sites" / "nav")
+    (site / "docs" / "extra.md").write_text("# Extra\n")
+    code, out, _ = run_cli(capsys, "check", "--root", str(site), "--today", TODAY)
+    assert out == (
+        "docs/extra.md:1: this page is not in the nav of mkdocs.yml, so the strict build stops. "
+        "Add a line such as '- Page title: extra.md' under nav in mkdocs.yml. [not-in-nav]\n"
+    )
+    assert code == 1
+
+
+def test_a_bad_date_is_a_usage_error(problems_site, capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["check", "--root", str(problems_site), "--today", "1 Dec"])
+    assert stop.value.code == 2
+    assert (
+        "argument --today: '1 Dec' is not a date; write it as YYYY-MM-DD" in capsys.readouterr().err
+    )
+
+
+def test_a_folder_without_mkdocs_yml_is_explained(tmp_path, capsys) -> None:
+    code, out, err = run_cli(capsys, "check", "--root", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"python -m macros check: {tmp_path.resolve()} has no mkdocs.yml; give the repository "
+        "folder.\n"
+    )
+
+
+def test_the_command_finds_the_repository_from_a_subfolder(
+    problems_site, capsys, monkeypatch
+) -> None:
+    monkeypatch.chdir(problems_site / "sources" / "demo")
+    code, out, _ = run_cli(capsys, "check", "--today", TODAY)
+    assert out == (EXPECTED / "check-problems.txt").read_text()
+    assert code == 1
+
+
+def test_python_m_macros_runs_without_a_traceback(problems_site) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "macros", "check", "--today", TODAY],
+        cwd=problems_site,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stdout == (EXPECTED / "check-problems.txt").read_text()
+    assert done.stderr == "6 records, 2 pages: 1 error, 2 warnings.\n"
+
+
+def test_check_on_the_real_site_takes_under_a_second() -> None:
+    """The whole command, Python start-up included; the best of three runs, to ignore noise."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "macros", "check"], cwd=ROOT, capture_output=True, timeout=60
+        )
+        times.append(time.perf_counter() - start)
+        # It may find problems in work under way; it must finish, and say so, either way.
+        assert done.returncode in (0, 1)
+        assert re.fullmatch(SUMMARY, done.stderr.decode()), done.stderr.decode()
+    assert min(times) < 1.0, times
+
+
+# --- sources --------------------------------------------------------------------------------------
+
+
+def test_sources_finds_ids_by_part_of_the_id(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    code, out, err = run_cli(capsys, "sources", "--root", str(site), "job")
+    assert out == (
+        "demo.get-job   endpoint  Get a job (Demo API)\n"
+        "demo.statuses  config    Job statuses (Demo API)\n"
+        "demo.wait      code      Wait for a job (example)\n"
+    )
+    assert (code, err) == (0, "")
+
+
+def test_sources_finds_facts_and_shows_the_field_that_matched(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    code, out, _ = run_cli(capsys, "sources", "--root", str(site), "completed")
+    assert out == (
+        "demo.statuses  config  Job statuses (Demo API)\n                       values: COMPLETED\n"
+    )
+    code, out, _ = run_cli(capsys, "sources", "--root", str(site), "/demo/v1/")
+    assert out == (
+        "demo.get-job  endpoint  Get a job (Demo API)\n"
+        "                        path: /demo/v1/jobs/{job_id}\n"
+    )
+    assert code == 0
+
+
+def test_sources_ignores_case_and_joins_words(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    code, out, _ = run_cli(capsys, "sources", "--root", str(site), "JOB", "STATUSES")
+    assert (code, out) == (0, "demo.statuses  config  Job statuses (Demo API)\n")
+
+
+def test_sources_without_text_lists_every_record(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    _, out, _ = run_cli(capsys, "sources", "--root", str(site))
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "demo.get-job",
+        "demo.overview",
+        "demo.statuses",
+        "demo.wait",
+    ]
+
+
+def test_sources_says_when_nothing_matches(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    code, out, err = run_cli(capsys, "sources", "--root", str(site), "invoice")
+    assert (code, out) == (1, "")
+    assert err == (
+        "No source matches 'invoice'. The search looks in ids, titles and facts, ignoring case; "
+        "try a shorter word.\n"
+    )
+
+
+# --- vendor-check ---------------------------------------------------------------------------------
+
+
+def test_vendor_check_hands_its_arguments_to_the_vendor_module(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    site = make_fixture_site(tmp_path)
+    calls = []
+
+    def run(spec_paths, root, allow_list=None):
+        calls.append((spec_paths, root, allow_list))
+        return 1
+
+    monkeypatch.setitem(sys.modules, "macros.vendor", types.SimpleNamespace(run=run))
+    code = main(["vendor-check", "a.json", "b.json", "--allow-list", "ok.yml", "--root", str(site)])
+    assert code == 1
+    assert calls == [([Path("a.json"), Path("b.json")], site.resolve(), Path("ok.yml"))]
+
+
+def test_vendor_check_explains_a_missing_vendor_module(tmp_path, capsys, monkeypatch) -> None:
+    site = make_fixture_site(tmp_path)
+    monkeypatch.setitem(sys.modules, "macros.vendor", None)  # as if macros/vendor.py were absent
+    code, out, err = run_cli(capsys, "vendor-check", "a.json", "--root", str(site))
+    assert (code, out) == (2, "")
+    assert err == (
+        "python -m macros vendor-check: vendor-check is not available in this copy of Beam Help "
+        "(macros/vendor.py is missing). Update your copy of the repository.\n"
+    )

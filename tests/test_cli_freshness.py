@@ -1,0 +1,44 @@
+"""Freshness: pages show when their least recently checked source was verified, `check` warns
+about records older than review_days (tests/test_cli.py), and the build says how many there are
+without failing because of the calendar alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FIXTURES, make_fixture_site, run_mkdocs
+
+from macros.checks import read_settings
+from macros.pages import PageRenderer
+from macros.records import load_records
+
+
+def test_a_how_to_shows_the_oldest_verification_date_of_its_sources(tmp_path: Path) -> None:
+    site = make_fixture_site(tmp_path)
+    records, _ = load_records(site)
+    page = site / "docs" / "index.md"
+    rendered = PageRenderer(records, read_settings(site).products).render(
+        "docs/index.md", page.read_text()
+    )
+    # The page cites records verified on 2026-11-21 (first), 2026-11-20, 2026-11-20, 2026-11-22.
+    assert (
+        "## Sources cited {: #sources-cited }\n\n"
+        '<p class="bh-oldest-verified">The oldest of these sources was verified on '
+        '<time datetime="2026-11-20">2026-11-20</time>.</p>\n\n'
+        '<ol class="bh-sources">\n'
+    ) in rendered.markdown
+
+
+def test_the_build_reports_stale_records_without_failing(tmp_path: Path) -> None:
+    site = make_fixture_site(tmp_path, FIXTURES / "cli" / "sites" / "problems")
+    (site / "docs" / "broken.md").unlink()  # keep only the stale record, verified 2025-01-15
+
+    result = run_mkdocs(site, "build", "--strict")
+
+    assert result.returncode == 0, result.stdout
+    assert (
+        "INFO    -  1 source record(s) were last verified more than 90 days ago (review_days in "
+        "mkdocs.yml); 'python -m macros check' lists them."
+    ) in result.stdout.splitlines()
+    built = (site / "site" / "index.html").read_text()
+    assert 'The oldest of these sources was verified on <time datetime="2026-11-20">' in built

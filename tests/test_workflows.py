@@ -1,0 +1,219 @@
+"""The GitHub Actions workflow and the pre-commit hooks: validated offline, and read for the
+promises a repository that accepts outside pull requests depends on."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+SITE = ROOT / ".github" / "workflows" / "site.yml"
+BIN = Path(sys.executable).parent
+# The first major of each official action that runs on Node 24.
+NODE24_MAJORS = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/upload-artifact": 6,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+}
+
+
+def load(path: Path) -> dict:
+    # BaseLoader keeps every value as text: YAML 1.1 would read the key `on` as True.
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def site() -> dict:
+    return load(SITE)
+
+
+def steps(job: dict) -> list[dict]:
+    return job["steps"]
+
+
+def uses(job: dict) -> list[str]:
+    return [step["uses"] for step in steps(job) if "uses" in step]
+
+
+# --- offline validation ---------------------------------------------------------------------------
+
+
+def test_there_is_a_workflow() -> None:
+    assert SITE in WORKFLOWS
+
+
+def test_zizmor_finds_nothing() -> None:
+    done = run(str(BIN / "zizmor"), "--offline", "--no-progress", *map(str, WORKFLOWS))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout
+
+
+def test_workflows_match_github_workflow_syntax() -> None:
+    for schema in ("vendor.github-workflows", "custom.github-workflows-require-timeout"):
+        done = run(str(BIN / "check-jsonschema"), "--builtin-schema", schema, *map(str, WORKFLOWS))
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_dependabot_settings_match_their_schema() -> None:
+    done = run(
+        str(BIN / "check-jsonschema"),
+        "--builtin-schema",
+        "vendor.dependabot",
+        str(ROOT / ".github" / "dependabot.yml"),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- security properties --------------------------------------------------------------------------
+
+
+def test_only_pull_requests_and_pushes_to_main_trigger_it(site) -> None:
+    assert site["on"] == {"pull_request": "", "push": {"branches": ["main"]}}
+    for workflow in WORKFLOWS:
+        # These run with the base repository's secrets and write token on a fork's request.
+        assert not {"pull_request_target", "workflow_run"} & set(load(workflow)["on"]), workflow
+
+
+def test_the_token_can_only_read_by_default(site) -> None:
+    assert site["permissions"] == {"contents": "read"}
+    assert site["jobs"]["build"]["permissions"] == {"contents": "read"}
+
+
+def test_no_secrets_are_used() -> None:
+    for workflow in WORKFLOWS:
+        assert "secrets." not in workflow.read_text(), workflow.name
+
+
+def test_checkouts_keep_no_credentials(site) -> None:
+    checkouts = [
+        step
+        for job in site["jobs"].values()
+        for step in steps(job)
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert checkouts
+    for step in checkouts:
+        assert step["with"]["persist-credentials"] == "false"
+
+
+def test_only_the_deploy_job_may_write_to_pages(site) -> None:
+    for name, job in site["jobs"].items():
+        permissions = job.get("permissions", {})
+        if name == "deploy":
+            assert permissions == {"pages": "write", "id-token": "write"}
+        else:
+            assert "write" not in permissions.values(), name
+
+
+def test_deploy_needs_the_checked_build_and_runs_only_for_main(site) -> None:
+    deploy = site["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["concurrency"] == {"group": "github-pages", "cancel-in-progress": "false"}
+    assert [u.split("@")[0] for u in uses(deploy)] == ["actions/deploy-pages"]
+
+
+def test_the_build_checks_builds_tests_and_uploads_in_that_order(site) -> None:
+    build = site["jobs"]["build"]
+    commands = [step.get("run", step.get("uses", "")) for step in steps(build)]
+
+    def index(fragment: str) -> int:
+        return next(i for i, c in enumerate(commands) if fragment in c)
+
+    assert "apt-get install" in commands[0] and "chromium" in commands[0]
+    assert (
+        index("actions/checkout@")
+        < index('pip install --quiet -e ".[test]"')
+        < index("python -m macros check --format github")
+        < index("python -m mkdocs build --strict")
+        < index("python -m pytest")
+        < index("actions/upload-artifact@")
+        < index("actions/upload-pages-artifact@")
+    )
+    tests = next(step for step in steps(build) if step.get("run") == "python -m pytest")
+    assert tests["env"] == {"BEAM_REQUIRE_BROWSER": "1"}
+    pages = next(s for s in steps(build) if s.get("uses", "").startswith("actions/upload-pages"))
+    assert pages["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+
+
+def test_official_actions_are_of_the_node_24_generation() -> None:
+    found = set()
+    for workflow in WORKFLOWS:
+        for name, major in re.findall(r"uses: (actions/[\w-]+)@v(\d+)\b", workflow.read_text()):
+            assert int(major) >= NODE24_MAJORS[name], (workflow.name, name, major)
+            found.add(name)
+    assert {
+        "actions/checkout",
+        "actions/upload-artifact",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    } <= found
+
+
+# --- pre-commit hooks -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hooks() -> dict[str, dict]:
+    config = load(ROOT / ".pre-commit-config.yaml")
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]  # nothing fetched at commit
+    return {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+
+
+def test_the_hooks_check_yaml_keys_spelling_and_the_site(hooks) -> None:
+    assert sorted(hooks) == ["beam-check", "spelling", "yaml-duplicate-keys"]
+    assert hooks["beam-check"]["entry"] == "python3 dev.py check"
+    assert "key-duplicates: enable" in hooks["yaml-duplicate-keys"]["entry"]
+    assert "--ignore-words=.codespell-words.txt" in hooks["spelling"]["entry"]
+
+
+def repository_files() -> list[str]:
+    listed = run("git", "ls-files", "--cached", "--others", "--exclude-standard")
+    assert listed.returncode == 0, listed.stderr
+    return sorted({f for f in listed.stdout.splitlines() if (ROOT / f).is_file()})
+
+
+def hook_command(hook: dict, files: list[str]) -> list[str]:
+    """The hook's command on the files pre-commit would give it, run with this Python's copy."""
+    program, *args = shlex.split(hook["entry"])
+    exclude = re.compile(hook.get("exclude", "^$"))
+    return [str(BIN / program), *args, *(f for f in files if not exclude.search(f))]
+
+
+def test_the_yaml_hook_passes_and_catches_a_duplicate_key(hooks, tmp_path) -> None:
+    hook = hooks["yaml-duplicate-keys"]
+    yaml_files = [f for f in repository_files() if f.endswith((".yml", ".yaml"))]
+    done = run(*hook_command(hook, yaml_files))
+    assert done.returncode == 0, done.stdout + done.stderr
+    broken = tmp_path / "broken.yml"
+    broken.write_text("site_name: A\nsite_name: B\n")
+    done = run(*hook_command(hook, [str(broken)]))
+    assert done.returncode == 1
+    assert 'duplication of key "site_name" in mapping' in done.stdout
+
+
+def test_the_spelling_hook_passes_and_catches_a_misspelling(hooks, tmp_path) -> None:
+    hook = hooks["spelling"]
+    text_files = [f for f in repository_files() if b"\0" not in (ROOT / f).read_bytes()[:8192]]
+    done = run(*hook_command(hook, text_files))
+    assert done.returncode == 0, done.stdout + done.stderr
+    typo = tmp_path / "typo.md"
+    misspelt = "rec" + "ieved"  # split, so that this file itself passes the spelling hook
+    typo.write_text(f"The job is {misspelt}.\n")
+    done = run(*hook_command(hook, [str(typo)]))
+    assert done.returncode != 0
+    assert f"{misspelt} ==> received" in done.stdout
