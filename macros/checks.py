@@ -23,7 +23,7 @@ from .records import Record, load_records
 from .settings import settings_problems
 
 
-class _ConfigLoader(yaml.SafeLoader):
+class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster
     """Reads mkdocs.yml without running it: tags such as !!python/name are kept as plain text."""
 
 

@@ -12,6 +12,7 @@ import inspect
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import escape
 
 from . import render
 from . import yamlnodes as yn
@@ -186,10 +188,10 @@ def macro_calls(parsed: Iterable[nodes.Node]) -> list[MacroCall]:
             and isinstance(call.node, nodes.Name)
             and call.node.name in MACRO_NAMES
         ):
+            # fact("id", "field") names a field second; every other argument is a source id.
+            id_args = call.args[:1] if call.node.name == "fact" else call.args
             ids = tuple(
-                a.value
-                for a in call.args
-                if isinstance(a, nodes.Const) and isinstance(a.value, str)
+                a.value for a in id_args if isinstance(a, nodes.Const) and isinstance(a.value, str)
             )
             calls.append(MacroCall(call.node.name, ids, call.lineno))
     return sorted(calls, key=lambda c: c.line)
@@ -234,6 +236,8 @@ class RenderedPage:
 
 def _template_line() -> int:
     """The page line of the macro call being run, read from the Jinja frame that called it."""
+    if line := _CALL_LINE.get():
+        return line
     frame = sys._getframe(1)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
@@ -518,11 +522,78 @@ def _checked(
     return call
 
 
-class PageRenderer:
-    """Renders pages against one set of records; reusable across every page of a build."""
+# --- plain pages without Jinja's compiler ---------------------------------------------------------
+# Nearly every page is text plus `{{ macro("id", ...) }}` calls. Jinja renders such a page to its
+# text verbatim with each call's (Markup) result in place; parsing and compiling the page to Python
+# to get there was most of its cost. Pages with anything more go through Jinja as before.
 
-    def __init__(self, records: Mapping[str, Record], products: Mapping[str, str]):
+_QUOTED = r"""(?:"[^"\\\n]*"|'[^'\\\n]*')"""  # no escapes or line breaks: its value is its text
+_NAMES = "|".join(MACRO_NAMES)
+_PLAIN_CALL = re.compile(rf"\{{\{{ *({_NAMES})\( *({_QUOTED}(?: *, *{_QUOTED})*) *\) *\}}\}}")
+_QUOTED_VALUE = re.compile(_QUOTED)
+_JINJA_STARTS = ("{{", "{%", "{##")
+# The line of the call being run, for _template_line when no Jinja frame is there to ask.
+_CALL_LINE: ContextVar[int] = ContextVar("beam_call_line", default=0)
+
+
+def _render_plain_calls(template_source: str, macros: _PageMacros) -> str | None:
+    """The page rendered as Jinja would render it, if it holds only text and plain macro calls;
+    None (having run nothing) when it holds anything else, for Jinja to render."""
+    if "\r" in template_source:  # Jinja rewrites line ends in text
+        return None
+    matches = list(_PLAIN_CALL.finditer(template_source))
+    start = 0
+    for match in matches:
+        text = template_source[start : match.start()]
+        # A "{" just before "{{" makes Jinja start the tag one character earlier.
+        if text.endswith("{") or any(tag in text for tag in _JINJA_STARTS):
+            return None
+        start = match.end()
+    if any(tag in template_source[start:] for tag in _JINJA_STARTS):
+        return None
+    context = macros.as_context()
+    out, calls, start, line = [], [], 0, 1
+    for match in matches:
+        text = template_source[start : match.start()]
+        out.append(text)
+        line += text.count("\n")
+        name = match.group(1)
+        ids = tuple(value[1:-1] for value in _QUOTED_VALUE.findall(match.group(2)))
+        calls.append(MacroCall(name, ids, line))
+        token = _CALL_LINE.set(line)
+        try:
+            out.append(str(escape(context[name](*ids))))
+        except Exception as error:  # noqa: BLE001 - as in _render_template: report, never crash
+            macros.problem(
+                line,
+                f"an expression on this line failed ({type(error).__name__}: {error})",
+                "Simplify the expression; pages need only the Beam Help macros",
+                "template",
+            )
+            return ""
+        finally:
+            _CALL_LINE.reset(token)
+        start = match.end()
+    out.append(template_source[start:])
+    macros.calls = calls
+    return "".join(out)
+
+
+class PageRenderer:
+    """Renders pages against one set of records; reusable across every page of a build.
+
+    always_jinja=True compiles every page with Jinja, even plain ones (tests compare the two).
+    """
+
+    def __init__(
+        self,
+        records: Mapping[str, Record],
+        products: Mapping[str, str],
+        *,
+        always_jinja: bool = False,
+    ):
         self.records, self.products = records, products
+        self.always_jinja = always_jinja
 
     def render(self, path: str, source: str) -> RenderedPage:
         matter, problems = read_front_matter(source, path)
@@ -555,6 +626,10 @@ class PageRenderer:
         return RenderedPage(path, matter.values, markdown, macros.citations, sorted(problems))
 
     def _render_template(self, template_source: str, path: str, macros: _PageMacros) -> str:
+        if not self.always_jinja:
+            plain = _render_plain_calls(template_source, macros)
+            if plain is not None:
+                return plain
         tree = ENVIRONMENT.parse(template_source)
         # One walk over the tree serves every check below, and one parse serves the contract check.
         parsed = list(tree.find_all(nodes.Node))

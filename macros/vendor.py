@@ -214,14 +214,14 @@ def _compare_one(
         return None
     parts = []
     if missing:
-        parts.append(f"{operation.spec} lists {', '.join(missing)}, which the record lacks")
+        parts.append(f"missing (only in the spec) {', '.join(missing)}")
     if extra:
-        parts.append(f"the record lists {', '.join(extra)}, which {operation.spec} does not")
+        parts.append(f"extra (only in the record) {', '.join(extra)}")
     return Difference(
         record.id,
         "scopes",
         record.at("scopes"),
-        f"the scopes of {method} {path} differ: {'; '.join(parts)}",
+        f"the scopes of {method} {path} differ from {operation.spec}: {'; '.join(parts)}",
         tuple(missing),
         tuple(extra),
     )
@@ -510,7 +510,8 @@ def run(spec_paths: list[Path], root: Path, allow_list: Path | None = None) -> i
             )
         )
     elif allow_list is not None:
-        entries, problems = read_allow_list(allow_list, allow_name)
+        entries, allow_problems = read_allow_list(allow_list, allow_name)
+        problems += allow_problems
     comparison = compare(records, specs)
     found, allowed = apply_allow_list(comparison, entries, records, allow_name)
     problems += found

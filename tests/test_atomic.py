@@ -225,6 +225,7 @@ def test_an_interrupted_build_keeps_the_last_good_site(
             build.wait()
 
     assert build.returncode != 0, output
+    assert "Traceback" not in output  # Ctrl-C prints MkDocs' "Aborted!"; a kill prints nothing
     assert_untouched(out, files)
 
     # The killed build's staging folder may remain; the next build clears it and publishes.

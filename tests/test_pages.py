@@ -235,10 +235,13 @@ def test_record_values_are_escaped_for_html_and_markdown(tmp_path: Path) -> None
 
 
 def test_macro_calls_are_found_statically_with_their_lines() -> None:
-    calls = find_macro_calls('a\n{{ cite("x", "y") }}\n\n{{ endpoint("z") }} {{ other() }}\n')
+    calls = find_macro_calls(
+        'a\n{{ cite("x", "y") }}\n\n{{ endpoint("z") }} {{ other() }}\n{{ fact("f", "field") }}\n'
+    )
     assert [(c.name, c.ids, c.line) for c in calls] == [
         ("cite", ("x", "y"), 2),
         ("endpoint", ("z",), 4),
+        ("fact", ("f",), 5),
     ]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import markdown
 import yaml
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from macros import render
@@ -23,7 +23,7 @@ from macros.pages import PageRenderer
 from macros.problems import Location
 from macros.records import HOSTS, ID_PATTERN, METHODS, PARAMETER_PLACES, Record, load_records
 
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "pymdownx.highlight", "pymdownx.superfences"]
 
 ids = st.from_regex(ID_PATTERN, fullmatch=True).filter(lambda i: len(i) <= 40)
@@ -33,6 +33,41 @@ texts = st.text(
     min_size=1,
     max_size=40,
 ).filter(lambda s: s.strip())
+
+
+# Text built from the pieces Markdown and HTML act on, so that hostile shapes come up often.
+MARKUP_PIECES = [
+    "[",
+    "]",
+    "(",
+    ")",
+    "!",
+    "`",
+    "*",
+    "_",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "{: ",
+    "}",
+    "\\",
+    "#",
+    '"',
+    "'",
+    "=",
+    "javascript:",
+    "data:",
+    "x",
+    " ",
+    "https://a.example/",
+    "|",
+]
+markupish = (
+    st.lists(st.sampled_from(MARKUP_PIECES) | texts, min_size=1, max_size=12)
+    .map("".join)
+    .filter(lambda s: s.strip())
+)
 
 
 def doc_record(record_id: str, title: str = "A page") -> Record:
@@ -104,7 +139,10 @@ def visible(html: str, selector: str, attribute: str | None = None) -> str:
 
 
 @PROPERTY
-@given(texts)
+@given(markupish)
+@example("![x](data:text/html,x)")
+@example("[a](javascript:alert(1))")
+@example('x" onmouseover="alert(1)')
 def test_any_record_text_reaches_the_reader_unchanged_through_markdown(value: str) -> None:
     record = doc_record("demo.x", title=value)
     marker = render.marker(CiteUse("demo.x", 1, 1, 1), record)

@@ -128,19 +128,20 @@ def test_scopes_are_compared_as_sets_naming_what_is_missing_and_extra(
     )
     assert code == 1
     assert problems == [
-        f"{RECORDS}:9: the scopes of GET /api/v8/jobs/{{job_id}} differ: jobs.json lists "
-        "Demo.jobs.ALL, which the record lacks; the record lists Demo.jobs.READ, which jobs.json "
-        "does not. Check the scopes on Zoho's doc page and fix the record; if the difference is "
-        "intended, add an entry with a reason to vendor-checks/zoho-crm-oas-v8.yml. "
-        "[vendor-scopes]"
+        f"{RECORDS}:9: the scopes of GET /api/v8/jobs/{{job_id}} differ from jobs.json: missing "
+        "(only in the spec) Demo.jobs.ALL; extra (only in the record) Demo.jobs.READ. Check the "
+        "scopes on Zoho's doc page and fix the record; if the difference is intended, add an "
+        "entry with a reason to vendor-checks/zoho-crm-oas-v8.yml. [vendor-scopes]"
     ]
 
 
 def test_scope_names_are_compared_case_sensitively(tmp_path: Path, capsys) -> None:
     code, problems, _ = check(tmp_path, JOBS, capsys, scopes="[Demo.jobs.all, Demo.modules.ALL]")
     assert code == 1
-    assert "jobs.json lists Demo.jobs.ALL, which the record lacks" in problems[0]
-    assert "the record lists Demo.jobs.all, which jobs.json does not" in problems[0]
+    assert (
+        "missing (only in the spec) Demo.jobs.ALL; extra (only in the record) Demo.jobs.all"
+        in (problems[0])
+    )
 
 
 def test_an_operations_own_security_replaces_the_top_level_one() -> None:
@@ -234,7 +235,10 @@ def test_a_scopes_entry_covers_only_the_difference_it_pins(tmp_path: Path, capsy
     )
     assert code == 1
     assert [p.split(":")[1] for p in problems] == ["9", "2"]
-    assert problems[0].startswith(f"{RECORDS}:9: the scopes of GET /api/v8/jobs/{{job_id}} differ")
+    assert problems[0].startswith(
+        f"{RECORDS}:9: the scopes of GET /api/v8/jobs/{{job_id}} differ from jobs.json: missing "
+        "(only in the spec) Demo.jobs.ALL; extra (only in the record) Demo.jobs.CREATE."
+    )
     assert problems[1] == (
         "vendor-checks/zoho-crm-oas-v8.yml:2: this allow-list entry for 'p.get-job' (scopes) is "
         "stale: the check reports a scopes difference for it that this entry does not describe. "

@@ -1,0 +1,501 @@
+"""The site-wide outputs: per-product sources pages, sources.json, TechArticle JSON-LD, llms.txt
+with per-page Markdown, inlined diagrams; and the built site's frame (canonical links, sitemap,
+edit links, header and footer, 404 page) and its promise to load nothing from third parties.
+
+The first half tests macros/outputs.py directly; the second half reads the real, strict build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT
+
+from macros import outputs
+from macros.pages import PageRenderer
+from macros.problems import Location
+from macros.records import Record, load_records
+
+# --- the pure core --------------------------------------------------------------------------------
+
+HOSTILE = '</script><script>alert("x")</script> *bold* {{ 1 }} <b>&amp;'
+
+
+def record(record_id: str, kind: str = "doc", **facts) -> Record:
+    fields = {k: v for k, v in facts.items() if k not in ("title", "note", "verified_on")}
+    return Record(
+        id=record_id,
+        kind=kind,
+        title=facts.get("title", f"Title of {record_id}"),
+        url=f"https://example.com/{record_id}",
+        verified_on=facts.get("verified_on", dt.date(2026, 1, 2)),
+        product="demo",
+        location=Location("sources/demo/records.yml", 3),
+        facts=MappingProxyType(fields),
+        note=facts.get("note", ""),
+    )
+
+
+RECORDS = {
+    r.id: r
+    for r in [
+        record("demo.get", "endpoint", method="GET", path="/v1/things/{id}", host="api-domain",
+               scopes=(("Demo.READ", "Demo.ALL"),), read_only=True, verified_on=dt.date(2026, 3, 1)),
+        record("demo.limit", "config", value="200000", title=HOSTILE, note=HOSTILE),
+        record("demo.doc", "doc", publisher="Demo Corp", verified_on=dt.date(2025, 12, 31)),
+        record("demo.unused", "config", values=("A", "B`C")),
+    ]
+}  # fmt: skip
+
+PAGE_SOURCE = """---
+title: How to get a thing
+type: how-to
+product: demo
+summary: Fetch one thing by its ID.
+---
+
+Send {{ endpoint("demo.get") }} and read the limit {{ fact("demo.limit") }}.
+See {{ link("demo.doc") }} and again {{ cite("demo.get") }}.
+
+```python
+x = "<code>{kept}</code> [1]"
+```
+
+Inline `<b>kept</b>` too.
+"""
+
+
+def demo_page(source: str = PAGE_SOURCE, uri: str = "demo/get-a-thing.md") -> outputs.PageInfo:
+    rendered = PageRenderer(RECORDS, {"demo": "Demo Product"}).render(f"docs/{uri}", source)
+    url = "" if uri == "index.md" else uri.removesuffix(".md") + "/"
+    return outputs.PageInfo(
+        uri, url, url + "index.html", outputs.page_title(rendered, uri), rendered
+    )
+
+
+def test_json_ld_cannot_be_broken_out_of_by_a_record() -> None:
+    page = demo_page()
+    data = outputs.tech_article(page, RECORDS, "Site", "https://site.test/", "Demo Product")
+    script = outputs.json_ld_script(data)
+
+    inner = script.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
+    assert "<" not in inner and ">" not in inner and "&" not in inner
+    assert json.loads(inner) == data
+    assert any(c["name"] == HOSTILE for c in data["citation"])
+
+
+def test_tech_article_cites_in_number_order_and_dates_from_the_newest_source() -> None:
+    data = outputs.tech_article(demo_page(), RECORDS, "Site", "https://site.test/", "Demo Product")
+
+    assert data["@type"] == "TechArticle"
+    assert data["headline"] == "How to get a thing"
+    assert data["description"] == "Fetch one thing by its ID."
+    assert data["url"] == "https://site.test/demo/get-a-thing/"
+    assert [c["url"] for c in data["citation"]] == [
+        "https://example.com/demo.get",
+        "https://example.com/demo.limit",
+        "https://example.com/demo.doc",
+    ]
+    assert data["dateModified"] == "2026-03-01"
+
+
+def test_a_page_without_sources_is_dated_by_source_date_epoch_or_not_at_all() -> None:
+    assert outputs.date_modified([], "1767225600") == "2026-01-01"
+    assert outputs.date_modified([], None) is None
+    assert outputs.date_modified([], "not a number") is None
+
+
+def test_page_markdown_keeps_citation_numbers_and_lists_sources_with_urls() -> None:
+    text = outputs.page_markdown(demo_page(), RECORDS, "https://site.test/")
+
+    assert "Send `GET /v1/things/{id}`[1] and read the limit `200000`[2]." in text
+    assert "See [Title of demo.doc](https://example.com/demo.doc)[3] and again [1]." in text
+    assert 'x = "<code>{kept}</code> [1]"' in text, "code blocks are left as written"
+    assert "Inline `<b>kept</b>` too." in text, "code spans are left as written"
+    assert "<sup" not in text and "bh-cite" not in text
+    sources = text.split("## Sources cited", 1)[1]
+    assert "1. [Title of demo.get](https://example.com/demo.get), verified 2026-03-01." in sources
+    assert "3. [Title of demo.doc](https://example.com/demo.doc), verified 2025-12-31." in sources
+    assert "Page: https://site.test/demo/get-a-thing/" in text
+
+
+def test_plain_markdown_picks_a_fence_longer_than_any_backtick_run() -> None:
+    assert outputs.to_plain_markdown("<code>a`b</code>") == "``a`b``"
+    assert outputs.to_plain_markdown("<code>`x</code>") == "`` `x ``"
+    assert outputs.to_plain_markdown("a &lt; b <kbd>K</kbd>") == "a < b <kbd>K</kbd>"
+
+
+def test_the_sources_page_shows_every_record_escaped_with_the_pages_citing_it() -> None:
+    page = demo_page()
+    citing = outputs.citing_pages([page])
+    text = outputs.sources_page_markdown(
+        "Demo Product", list(RECORDS.values()), citing, "demo/sources/"
+    )
+    soup = BeautifulSoup(text.split("---", 2)[2], "html.parser")
+
+    assert [s["id"] for s in soup.select("section.bh-record")] == list(RECORDS)
+    assert soup.find("script") is None and soup.find("b") is None, "a record value became HTML"
+    hostile = soup.find(id="demo.limit")
+    assert HOSTILE in hostile.get_text()
+    endpoint = soup.find(id="demo.get").get_text(" ")
+    for shown in ("GET /v1/things/{id}", "Demo.READ", "Demo.ALL", "2026-03-01"):
+        assert shown in endpoint
+    cited_by = soup.find(id="demo.get").select(".bh-cited-by a")
+    assert [(a.get_text(), a["href"]) for a in cited_by] == [
+        ("How to get a thing", "../get-a-thing/")
+    ]
+    assert "no page yet" in soup.find(id="demo.unused").get_text()
+    assert soup.select_one(".bh-summary a")["href"] == "../../sources.json"
+
+
+def test_sources_json_holds_the_same_records_and_reverse_index() -> None:
+    page = demo_page()
+    data = json.loads(
+        outputs.sources_json(
+            "Site",
+            "https://site.test/",
+            RECORDS.values(),
+            outputs.citing_pages([page]),
+            {"demo": "demo/sources/"},
+        )
+    )
+    by_id = {r["id"]: r for r in data["records"]}
+    assert set(by_id) == set(RECORDS)
+    assert by_id["demo.get"]["facts"]["scopes"] == [["Demo.READ", "Demo.ALL"]]
+    assert by_id["demo.get"]["cited_by"] == [
+        {"title": "How to get a thing", "url": "https://site.test/demo/get-a-thing/"}
+    ]
+    assert by_id["demo.unused"]["cited_by"] == []
+    assert by_id["demo.limit"]["sources_page"] == "https://site.test/demo/sources/#demo.limit"
+    assert by_id["demo.limit"]["note"] == HOSTILE
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "link"),
+    [
+        ("demo/sources/", "demo/a/b/", "../a/b/"),
+        ("demo/sources/", "", "../../"),
+        ("", "demo/x/", "demo/x/"),
+        ("demo/sources/", "sources.json", "../../sources.json"),
+        ("demo/sources.html", "demo/a.html", "a.html"),
+    ],
+)
+def test_relative_urls_match_what_mkdocs_writes(source: str, target: str, link: str) -> None:
+    assert outputs.relative_url(source, target) == link
+
+
+def test_only_local_svg_images_marked_as_diagrams_are_inlined() -> None:
+    svg = '<?xml version="1.0"?>\n<svg role="img"><title>T</title></svg>'
+    files = {"assets/d.svg": svg}
+    html = (
+        '<p><img alt="a" class="bh-diagram" src="../../assets/d.svg" /></p>'
+        '<p><img alt="b" src="../../assets/d.svg" /></p>'
+        '<p><img alt="c" class="bh-diagram" src="https://cdn.test/d.svg" /></p>'
+        '<p><img alt="d" class="bh-diagram" src="../../../../etc/d.svg" /></p>'
+    )
+    result = outputs.inline_svg_images(html, "demo/page/", files.get)
+
+    assert result.count("<svg") == 1
+    assert '<span class="bh-diagram"><svg role="img"><title>T</title></svg></span>' in result
+    assert "<?xml" not in result
+    assert result.count("<img") == 3
+
+
+def test_llms_txt_follows_the_format_and_lists_every_page() -> None:
+    home = demo_page("# Welcome\n\nHello.\n", "index.md")
+    page = demo_page()
+    text = outputs.llms_txt(
+        "Site", "Guides.", "https://site.test/", [home, page], {"demo": "Demo Product"},
+        {"demo": "demo/sources/"},
+    )  # fmt: skip
+    lines = text.splitlines()
+    assert lines[0] == "# Site"
+    assert lines[2] == "> Guides."
+    assert "- [Welcome](https://site.test/index.md)" in lines
+    assert (
+        "- [How to get a thing](https://site.test/demo/get-a-thing/index.md): "
+        "Fetch one thing by its ID." in lines
+    )
+    assert "## Demo Product" in lines
+    assert any(
+        line.startswith("- [sources.json](https://site.test/sources.json)") for line in lines
+    )
+
+
+# --- the real build -------------------------------------------------------------------------------
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running it (tags such as !!python/name become nothing)."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+SITE_URL = CONFIG["site_url"]
+PRODUCTS = next(p["beam"] for p in CONFIG["plugins"] if isinstance(p, dict) and "beam" in p)[
+    "products"
+]
+
+
+@pytest.fixture(scope="module")
+def records() -> dict[str, Record]:
+    found, problems = load_records(ROOT)
+    assert problems == []
+    return found
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def content_pages(site: Path) -> list[Path]:
+    """Every built page but the generated sources pages."""
+    sources = {site / product / "sources" / "index.html" for product in PRODUCTS}
+    return sorted(p for p in site.rglob("index.html") if p not in sources)
+
+
+def url_of(site: Path, page: Path) -> str:
+    relative = page.parent.relative_to(site).as_posix()
+    return SITE_URL + ("" if relative == "." else relative + "/")
+
+
+def cited_ids(page_soup: BeautifulSoup) -> list[str]:
+    return [
+        li["id"].removeprefix("source-") for li in page_soup.select("article ol.bh-sources > li")
+    ]
+
+
+def test_sources_json_matches_the_records_and_the_built_pages(built_site: Path, records) -> None:
+    data = json.loads((built_site / "sources.json").read_text(encoding="utf-8"))
+    by_id = {entry["id"]: entry for entry in data["records"]}
+    assert set(by_id) == set(records)
+    for record_id, rec in records.items():
+        entry = by_id[record_id]
+        assert (entry["title"], entry["url"], entry["kind"]) == (rec.title, rec.url, rec.kind)
+        assert entry["verified_on"] == rec.verified_on.isoformat()
+    cited_by: dict[str, set[str]] = {}
+    for page in content_pages(built_site):
+        for record_id in cited_ids(soup_of(page)):
+            cited_by.setdefault(record_id, set()).add(url_of(built_site, page))
+    for record_id, entry in by_id.items():
+        assert {c["url"] for c in entry["cited_by"]} == cited_by.get(record_id, set()), record_id
+
+
+@pytest.mark.parametrize("product", list(PRODUCTS))
+def test_each_product_has_a_sources_page_with_every_record(
+    built_site: Path, records, product: str
+) -> None:
+    page = soup_of(built_site / product / "sources" / "index.html")
+    shown = {s["id"]: s for s in page.select("article section.bh-record")}
+    mine = {r.id for r in records.values() if r.product == product}
+    assert set(shown) == mine
+    for record_id in mine:
+        block = shown[record_id]
+        assert block.select_one("a.bh-source-link")["href"] == records[record_id].url
+        assert records[record_id].verified_on.isoformat() in block.get_text()
+    nav_links = [a.get_text(strip=True) for a in page.select(".md-sidebar--primary a")]
+    assert f"Sources for {PRODUCTS[product]}" in nav_links, "the sources page is not in the nav"
+    for link in page.select("article .bh-cited-by a"):
+        target = (built_site / product / "sources" / link["href"] / "index.html").resolve()
+        assert target.is_file(), link["href"]
+
+
+def test_every_how_to_has_tech_article_json_ld_with_its_citations(
+    built_site: Path, records
+) -> None:
+    checked = 0
+    for page in content_pages(built_site):
+        soup = soup_of(page)
+        scripts = soup.select('head script[type="application/ld+json"]')
+        is_how_to = soup.select_one("article .bh-kicker") is not None
+        if not is_how_to:
+            assert scripts == [], f"{page}: JSON-LD on a page that is not a how-to"
+            continue
+        assert len(scripts) == 1, page
+        data = json.loads(scripts[0].string)
+        assert data["@type"] == "TechArticle"
+        assert data["headline"] == soup.select_one("article h1").get_text().rstrip("¶").strip()
+        assert data["url"] == url_of(built_site, page)
+        cited = cited_ids(soup)
+        assert [c["url"] for c in data["citation"]] == [records[i].url for i in cited]
+        assert data["dateModified"] == max(records[i].verified_on for i in cited).isoformat()
+        checked += 1
+    assert checked >= 1
+
+
+def test_llms_txt_lists_every_page_and_each_markdown_keeps_its_numbers(built_site: Path) -> None:
+    llms = (built_site / "llms.txt").read_text(encoding="utf-8")
+    assert llms.startswith(f"# {CONFIG['site_name']}\n\n> ")
+    linked = set(re.findall(r"\]\((https?://[^)]+)\)", llms))
+    for page in content_pages(built_site):
+        markdown_url = url_of(built_site, page) + "index.md"
+        assert markdown_url in linked, f"llms.txt misses {markdown_url}"
+        text = (page.parent / "index.md").read_text(encoding="utf-8")
+        soup = soup_of(page)
+        markers = [a.get_text() for a in soup.select("article sup.bh-cite a.footnote-ref")]
+        for number in set(markers):
+            assert number in text
+        if markers:
+            listed = re.findall(r"^(\d+)\. \[.+?\]\((https://[^)]+)\)", text, re.M)
+            entries = soup.select("article ol.bh-sources > li")
+            assert [(n, u) for n, u in listed] == [
+                (li["value"], li.select_one("a.bh-source-link")["href"]) for li in entries
+            ]
+        assert "<sup" not in text
+    for url in linked:
+        if url.startswith(SITE_URL):
+            assert (built_site / url.removeprefix(SITE_URL)).exists() or url.endswith("/"), url
+
+
+def test_every_page_has_its_canonical_url_and_is_in_the_sitemap(built_site: Path) -> None:
+    sitemap = ElementTree.parse(built_site / "sitemap.xml")
+    listed = {e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    pages = sorted(built_site.rglob("index.html"))
+    for page in pages:
+        canonical = soup_of(page).select_one('link[rel="canonical"]')
+        assert canonical is not None and canonical["href"] == url_of(built_site, page)
+        assert url_of(built_site, page) in listed
+    assert len(listed) == len(pages)
+
+
+def test_every_page_has_the_help_link_the_disclaimer_and_its_edit_link(built_site: Path) -> None:
+    get_help = CONFIG["extra"]["get_help"]
+    for page in [*sorted(built_site.rglob("index.html")), built_site / "404.html"]:
+        soup = soup_of(page)
+        cta = soup.select_one("header .bh-get-help")
+        assert cta is not None and cta["href"] == get_help["url"], page
+        assert cta.get_text(strip=True) == get_help["text"]
+        assert "not official Zoho support" in soup.select_one("footer").get_text(), page
+        edit = soup.select_one('article a[rel="edit"]')
+        generated = page.parent.name == "sources" or page.name == "404.html"
+        if generated:
+            assert edit is None, f"{page}: a generated page has nothing to edit"
+            continue
+        relative = page.parent.relative_to(built_site).as_posix()
+        candidates = ["index.md"] if relative == "." else [f"{relative}.md", f"{relative}/index.md"]
+        source = next(c for c in candidates if (ROOT / "docs" / c).is_file())
+        assert edit["href"] == f"{CONFIG['repo_url']}/{CONFIG['edit_uri']}{source}"
+
+
+def test_the_404_page_helps_a_lost_reader(built_site: Path) -> None:
+    soup = soup_of(built_site / "404.html")
+    article = soup.select_one("article")
+    assert article.h1.get_text() == "Page not found"
+    assert article.select_one('label.bh-search-hint[for="__search"]') is not None
+    products = [a.get_text() for a in article.select(".bh-products a")]
+    assert products == list(PRODUCTS.values())
+    prefix = urlsplit(SITE_URL).path
+    for link in article.select("a[href]"):
+        assert link["href"].startswith(prefix), "404 links must work from any depth"
+
+
+def test_the_lifecycle_picture_is_drawn_inline_on_the_overview(built_site: Path) -> None:
+    soup = soup_of(built_site / "zoho-crm" / "bulk-api-overview" / "index.html")
+    svg = soup.select_one("article .bh-diagram > svg[role='img']")
+    assert svg is not None
+    labelled_by = svg["aria-labelledby"].split()
+    assert [soup.find(id=i).name for i in labelled_by] == ["title", "desc"]
+    first_paragraph = soup.select_one("article > p")
+    assert first_paragraph.find_next_sibling().select_one(".bh-diagram") is not None, (
+        "the picture belongs right after the first paragraph"
+    )
+    for page in built_site.rglob("*.html"):
+        assert soup_of(page).select("img.bh-diagram") == [], f"{page}: a diagram was not inlined"
+
+
+# --- nothing is fetched from a third party --------------------------------------------------------
+
+# Attributes that make a browser fetch something when a page is read (an <a href> does not).
+FETCHING = {
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "track": "src",
+    "embed": "src",
+    "object": "data",
+    "image": "href",
+    "use": "href",
+}
+# External URLs inside Material's JavaScript, each reviewed. A new Material release that adds one
+# fails test_javascript_reaches_out_only_through_disarmed_loaders until it is reviewed here too.
+REVIEWED_SCRIPT_URLS = {
+    "https://api.github.com": "repository facts; only for [data-md-component=source], never set",
+    "https://${": "GitLab repository facts; same trigger as above",
+    "https://unpkg.com/mermaid": "Mermaid diagrams; only for .mermaid blocks, which no page has",
+    "https://unpkg.com/resize-observer-polyfill": "only where ResizeObserver is missing",
+    "https://clipboardjs.com": "licence comment",
+    "https://bit.ly": "text of a console warning",
+    "http://lunrjs.com": "licence comment",
+    "http://tartarus.org": "licence comment",
+}
+URL = re.compile(r"""(?:https?:)?//[^\s"'<>()\\]+""")
+
+
+def is_external(url: str) -> bool:
+    return bool(urlsplit(url.strip()).netloc)
+
+
+def test_no_html_page_loads_anything_from_elsewhere(built_site: Path) -> None:
+    found = []
+    for page in built_site.rglob("*.html"):
+        soup = soup_of(page)
+        for tag, attribute in FETCHING.items():
+            for element in soup.find_all(tag):
+                url = element.get(attribute) or element.get("xlink:href") or ""
+                if is_external(url):
+                    found.append(f"{page.name}: <{tag} {attribute}={url}>")
+        for link in soup.find_all("link"):
+            if link.get("rel") == ["canonical"]:
+                assert link["href"].startswith(SITE_URL)
+            elif is_external(link.get("href", "")):
+                found.append(f"{page.name}: <link href={link['href']}>")
+        for element in soup.find_all(style=True):
+            found += [f"{page.name}: style {u}" for u in URL.findall(element["style"])]
+        for style in soup.find_all("style"):
+            found += [f"{page.name}: <style> {u}" for u in URL.findall(style.get_text())]
+        for form in soup.find_all("form", action=True):
+            if is_external(form["action"]):
+                found.append(f"{page.name}: <form action={form['action']}>")
+    assert found == []
+
+
+def test_no_stylesheet_imports_or_points_at_anything_elsewhere(built_site: Path) -> None:
+    found = []
+    for sheet in built_site.rglob("*.css"):
+        text = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
+        for target in re.findall(r"url\(\s*['\"]?([^'\")]+)", text):
+            if not target.startswith("data:") and is_external(target):
+                found.append(f"{sheet.name}: url({target})")
+        found += [f"{sheet.name}: {m}" for m in re.findall(r"@import[^;]+", text)]
+    assert found == []
+
+
+def test_javascript_reaches_out_only_through_disarmed_loaders(built_site: Path) -> None:
+    served = [p for p in built_site.rglob("*.js") if "/lunr/" not in p.as_posix()]
+    unreviewed = set()
+    for script in served:
+        for url in URL.findall(script.read_text(encoding="utf-8")):
+            if url.startswith("//"):
+                continue  # comments and regular expressions, not absolute URLs
+            if not any(url.startswith(known) for known in REVIEWED_SCRIPT_URLS):
+                unreviewed.add(f"{script.name}: {url}")
+    assert unreviewed == set()
+    for page in built_site.rglob("*.html"):
+        soup = soup_of(page)
+        assert soup.select('[data-md-component="source"]') == [], "would ask api.github.com"
+        assert soup.select(".mermaid") == [], "would load Mermaid from unpkg.com"
+    # lunr/ holds search language packs (licence URLs only); the worker loads them, from this
+    # site, only for a language other than English.
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["en"]
