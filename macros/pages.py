@@ -489,7 +489,7 @@ class _PageMacros:
         ]
         for row, (_, marker) in zip(cells, rows, strict=True):
             row[0] = row[0] + marker
-        return render.table([c.replace("_", " ").capitalize() for c in columns], cells)
+        return render.table([render.column_heading(c) for c in columns], cells)
 
     def as_context(self) -> dict[str, Callable[..., render.Markup]]:
         return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}

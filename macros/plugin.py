@@ -185,7 +185,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             file = files.get_file_from_path(path)
             return file.content_string if file is not None and not file.is_documentation_page() else None
 
-        return outputs.inline_svg_images(html, page.url, load)
+        return outputs.native_in_page_links(outputs.inline_svg_images(html, page.url, load))
 
     def on_page_context(self, context, page, config, nav):
         # Always overwritten, so front matter cannot put its own markup into <head>.
@@ -239,6 +239,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             files=frozenset(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()),
             built_from=self.built_from,
             theme_scripts=theme_inline_scripts(Path(d) for d in config.theme.dirs),
+            own_scripts=frozenset(str(script) for script in config.extra_javascript),
         )
         problems = scan_site(site, layout)
         _report(problems)

@@ -136,3 +136,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Markup]]) -> Markup:
     lines = ["| " + " | ".join(str(text(h)) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return Markup("\n".join(lines))
+
+
+_ACRONYMS = {"api": "API", "url": "URL", "id": "ID", "dc": "DC", "oauth": "OAuth", "csv": "CSV"}
+
+
+def column_heading(field_name: str) -> str:
+    """`api_domain` -> "API domain": a field name as a table heading."""
+    words = [_ACRONYMS.get(w, w) for w in field_name.split("_")]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])

@@ -1,8 +1,9 @@
 """Safe output: a scan of every built HTML page for anything a browser would run that we did not ship.
 
 Owns: the rules (no inline event handlers, no javascript:/vbscript: URLs, no embedded frames or
-objects, no scripts but the theme's own) and the problems that name the built file and line. Does
-not own: escaping record values (render.py), building, or MkDocs (the adapter supplies the folders).
+objects, no scripts but the theme's and mkdocs.yml's own) and the problems that name the built
+file and line. Does not own: escaping record values (render.py), building, or MkDocs (the adapter
+supplies the folders).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class SiteLayout:
     base_path: the URL path the site is served under (from site_url), for absolute script URLs.
     files: every built file, relative to the output folder, for resolving script sources.
     built_from: built file -> the writer's page it came from, to name it in the message.
+    own_scripts: the project's own scripts, as listed under extra_javascript in mkdocs.yml.
     """
 
     shown_as: str
@@ -71,6 +73,7 @@ class SiteLayout:
     files: frozenset[str]
     built_from: Mapping[str, str]
     theme_scripts: tuple[re.Pattern[str], ...]
+    own_scripts: frozenset[str] = frozenset()
 
 
 def scan_site(site_dir: Path, layout: SiteLayout) -> list[Problem]:
@@ -164,8 +167,10 @@ class _Scanner(HTMLParser):
             if body.strip():
                 return "has both a src and inline code"
             target = self._resolve(attrs["src"])
-            if target is None or not target.startswith(SCRIPTS_FOLDER):
-                return f"loads {attrs['src']!r}, which is not one of the theme's own scripts"
+            if target is None or not (
+                target.startswith(SCRIPTS_FOLDER) or target in self.layout.own_scripts
+            ):
+                return f"loads {attrs['src']!r}, which is not one of the site's own scripts"
             if target not in self.layout.files:
                 return f"loads {attrs['src']!r}, which the build did not write"
             return ""

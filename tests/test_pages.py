@@ -275,7 +275,7 @@ def test_scope_and_fields_tables_cite_every_row(tmp_path: Path) -> None:
     page = PageRenderer(records, {}).render(PATH, 'Hosts:\n\n{{ fields_table("p.us", "p.eu") }}\n')
     assert page.problems == []
     rows = [line for line in page.markdown.splitlines() if line.startswith("|")]
-    assert rows[0] == "| Name | Api domain |"
+    assert rows[0] == "| Name | API domain |"
     assert rows[2].startswith("| <code>US</code><sup") and "https&#58;//www.zohoapis.com" in rows[2]
     assert len(rows) == 4 and [u.record_id for u in page.citations.uses] == ["p.us", "p.eu"]
 

@@ -29,9 +29,17 @@ def layout(**changes) -> SiteLayout:
     values = dict(
         shown_as="site",
         base_path="/help/",
-        files=frozenset({"assets/javascripts/bundle.js", "guide/index.html"}),
+        files=frozenset(
+            {
+                "assets/javascripts/bundle.js",
+                "assets/ours.js",
+                "assets/other.js",
+                "guide/index.html",
+            }
+        ),
         built_from={"guide/index.html": "docs/bad.md"},
         theme_scripts=THEME_SCRIPTS,
+        own_scripts=frozenset({"assets/ours.js"}),  # listed under extra_javascript
     )
     return SiteLayout(**{**values, **changes})
 
@@ -93,20 +101,25 @@ def scan(body: str, page: str = "guide/index.html") -> list[str]:
         ),
         pytest.param(
             '<script src="https://evil.example/x.js"></script>',
-            "<script> loads 'https://evil.example/x.js', which is not one of the theme's own "
+            "<script> loads 'https://evil.example/x.js', which is not one of the site's own "
             "scripts",
             id="external-script",
         ),
         pytest.param(
             '<script src="//evil.example/x.js"></script>',
-            "<script> loads '//evil.example/x.js', which is not one of the theme's own scripts",
+            "<script> loads '//evil.example/x.js', which is not one of the site's own scripts",
             id="protocol-relative-script",
         ),
         pytest.param(
             '<script src="../assets/javascripts/../../x.js"></script>',
-            "<script> loads '../assets/javascripts/../../x.js', which is not one of the theme's "
+            "<script> loads '../assets/javascripts/../../x.js', which is not one of the site's "
             "own scripts",
             id="script-climbing-out-of-the-theme-folder",
+        ),
+        pytest.param(
+            '<script src="../assets/other.js"></script>',
+            "<script> loads '../assets/other.js', which is not one of the site's own scripts",
+            id="script-not-listed-in-extra-javascript",
         ),
         pytest.param(
             '<script src="../assets/javascripts/planted.js"></script>',
@@ -163,6 +176,7 @@ def test_the_scan_names_the_built_file_line_and_the_page_to_fix(markup: str, wha
         pytest.param('<p title="Why javascript: is refused">x</p>', id="word-in-a-title"),
         pytest.param('<script src="../assets/javascripts/bundle.js"></script>', id="theme-bundle"),
         pytest.param('<script src="/help/assets/javascripts/bundle.js"></script>', id="absolute"),
+        pytest.param('<script src="../assets/ours.js?v=2"></script>', id="extra-javascript"),
         pytest.param(
             '<script type="application/ld+json">{"@type": "TechArticle"}</script>', id="json-ld"
         ),
@@ -226,7 +240,8 @@ def test_the_real_site_passes_the_scan(built_site: Path) -> None:
     if "custom_dir" in config["theme"]:
         theme_dirs.insert(0, ROOT / config["theme"]["custom_dir"])
     files = frozenset(p.relative_to(built_site).as_posix() for p in built_site.rglob("*"))
-    site = SiteLayout("site", "/beam-help/", files, {}, theme_inline_scripts(theme_dirs))
+    own = frozenset(config.get("extra_javascript", []))
+    site = SiteLayout("site", "/beam-help/", files, {}, theme_inline_scripts(theme_dirs), own)
     assert [str(p) for p in scan_site(built_site, site)] == []
     assert len(list(built_site.rglob("*.html"))) >= 3
 
