@@ -609,15 +609,3 @@ def inline_svg_images(page_html: str, page_url: str, load: Callable[[str], str |
         return f'<span class="{DIAGRAM_CLASS}">{svg}</span>'
 
     return _IMG.sub(inline, page_html)
-
-
-# --- in-page citation links -----------------------------------------------------------------------
-
-_IN_PAGE_LINK = re.compile(r'<a class="(?:footnote-ref|bh-backlink)"(?![^>]*\starget=)')
-
-
-def native_in_page_links(page_html: str) -> str:
-    """Give citation markers and back-links target="_self". Material's instant navigation leaves
-    links with a target to the browser; without one it re-fetches and re-renders the page on the
-    first in-page click, which drops the :target highlight on the entry the reader jumped to."""
-    return _IN_PAGE_LINK.sub(lambda m: m.group(0) + ' target="_self"', page_html)

@@ -558,11 +558,11 @@ def _render_plain_calls(template_source: str, macros: _PageMacros) -> str | None
         out.append(text)
         line += text.count("\n")
         name = match.group(1)
-        ids = tuple(value[1:-1] for value in _QUOTED_VALUE.findall(match.group(2)))
-        calls.append(MacroCall(name, ids, line))
+        args = tuple(value[1:-1] for value in _QUOTED_VALUE.findall(match.group(2)))
+        calls.append(MacroCall(name, args[:1] if name == "fact" else args, line))  # as macro_calls
         token = _CALL_LINE.set(line)
         try:
-            out.append(str(escape(context[name](*ids))))
+            out.append(str(escape(context[name](*args))))
         except Exception as error:  # noqa: BLE001 - as in _render_template: report, never crash
             macros.problem(
                 line,

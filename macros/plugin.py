@@ -161,14 +161,19 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.page_info = {page.src_uri: page for page in self.pages}
         self.citing = outputs.citing_pages(self.pages)
         self.sources_pages = {}
+        self.sources_text: dict[str, str] = getattr(self, "sources_text", {})  # kept by serve
         for product, name in self.config.products.items():
             uri = outputs.sources_page_uri(product)
             if files.get_file_from_path(uri) is not None:
                 log.warning(f"docs/{uri} is generated from the source records; remove that file.")
                 continue
-            file = File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            file = _RecordsPage.generated(
+                config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
+            )
             records = [r for r in self.records.values() if r.product == product]
             file.content_string = outputs.sources_page_markdown(name, records, self.citing, file.url)
+            file.unchanged = self.sources_text.get(uri) == file.content_string
+            self.sources_text[uri] = file.content_string
             files.append(file)
             self.sources_pages[product] = file.url
         return files
@@ -185,7 +190,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             file = files.get_file_from_path(path)
             return file.content_string if file is not None and not file.is_documentation_page() else None
 
-        return outputs.native_in_page_links(outputs.inline_svg_images(html, page.url, load))
+        return outputs.inline_svg_images(html, page.url, load)
 
     def on_page_context(self, context, page, config, nav):
         # Always overwritten, so front matter cannot put its own markup into <head>.
@@ -224,10 +229,24 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             ),
             encoding="utf-8",
         )
+        # Serve keeps each page's Markdown while the page and records are the same; a dirty
+        # rebuild then leaves the files it wrote before alone.
+        earlier = getattr(self, "markdown_outputs", {})
+        self.markdown_outputs = {}
         for page in self.pages:
             target = site / page.markdown_uri
+            key = (page, self.renderer, config.site_url)
+            cached = earlier.get(page.markdown_uri)
+            if cached is not None and cached[0] == key:
+                text = cached[1]
+                self.markdown_outputs[page.markdown_uri] = cached
+                if target.is_file():
+                    continue
+            else:
+                text = outputs.page_markdown(page, records, config.site_url)
+                self.markdown_outputs[page.markdown_uri] = (key, text)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(outputs.page_markdown(page, records, config.site_url), encoding="utf-8")
+            target.write_text(text, encoding="utf-8")
 
     def _refuse_unsafe_html(self, config) -> None:
         """Scan every built page before it can be published (macros/safety.py holds the rules)."""
@@ -241,13 +260,27 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             theme_scripts=theme_inline_scripts(Path(d) for d in config.theme.dirs),
             own_scripts=frozenset(str(script) for script in config.extra_javascript),
         )
-        problems = scan_site(site, layout)
+        pages = self._pages_to_scan(site, layout)
+        problems = scan_site(site, layout, pages)
         _report(problems)
         if problems:
             raise PluginError(
                 f"{len(problems)} unsafe thing(s) in the built pages; nothing was published "
                 "and the last good site is untouched. Fix the lines above."
             )
+        self.scanned_clean.update((page, _file_state(page)) for page in pages)
+
+    def _pages_to_scan(self, site: Path, layout: SiteLayout) -> list[Path]:
+        """Every built page, but for pages serve already found clean and has not rewritten since
+        (same file, same rules): a rebuild after one edit scans the pages it wrote, not all."""
+        rules = (layout.base_path, layout.files, layout.theme_scripts, layout.own_scripts)
+        if rules != getattr(self, "scan_rules", None):
+            self.scan_rules, self.scanned_clean = rules, {}
+        return [
+            page
+            for page in site.rglob("*.html")
+            if self.scanned_clean.get(page) != _file_state(page)
+        ]
 
     def on_build_error(self, error):
         logging.getLogger("mkdocs").removeHandler(getattr(self, "counter", logging.NullHandler()))
@@ -298,6 +331,22 @@ def _append_to_section(nav, title: str, page) -> None:
     for index, each in enumerate(nav.pages):
         each.previous_page = nav.pages[index - 1] if index else None
         each.next_page = nav.pages[index + 1] if index + 1 < len(nav.pages) else None
+
+
+class _RecordsPage(File):
+    """A page generated from the records. MkDocs counts a generated page as changed in every
+    build; in a dirty build (serve --dirty) this one is rebuilt only when its text changed."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not (self.unchanged and os.path.isfile(self.abs_dest_path))
+
+
+def _file_state(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is rewritten: modification time, size and inode."""
+    state = path.stat()
+    return state.st_mtime_ns, state.st_size, state.st_ino
 
 
 def _publish(staging: Path, final: Path) -> None:

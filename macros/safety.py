@@ -76,10 +76,12 @@ class SiteLayout:
     own_scripts: frozenset[str] = frozenset()
 
 
-def scan_site(site_dir: Path, layout: SiteLayout) -> list[Problem]:
-    """Every unsafe thing in every built HTML page of site_dir."""
+def scan_site(
+    site_dir: Path, layout: SiteLayout, pages: Iterable[Path] | None = None
+) -> list[Problem]:
+    """Every unsafe thing in every built HTML page of site_dir (or in `pages` of it, when given)."""
     problems: list[Problem] = []
-    for page in sorted(site_dir.rglob("*.html")):
+    for page in sorted(site_dir.rglob("*.html") if pages is None else pages):
         relative = page.relative_to(site_dir).as_posix()
         problems += scan_page(page.read_text(encoding="utf-8", errors="replace"), relative, layout)
     return sorted(problems)
