@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nOwn time by package (profiled build, {total:.1f} s in all):")
     for package, seconds in by_package(stats)[:15]:
         print(f"  {package:28} {seconds:7.2f} s  {seconds / total:6.1%}")
-    print(f"\nTop {args.top} functions by cumulative time{' in ' + args.focus if args.focus else ''}:")
+    print(
+        f"\nTop {args.top} functions by cumulative time{' in ' + args.focus if args.focus else ''}:"
+    )
     stats.sort_stats("cumulative")
     stats.print_stats(args.focus, args.top) if args.focus else stats.print_stats(args.top)
     return 0

@@ -157,7 +157,7 @@ def record_facts(record: Record) -> list[tuple[str, render.Markup]]:
             rows.append(("Values", render.Markup(f"<ul>{items}</ul>")))
         if "fields" in facts:
             items = "".join(
-                f"<li>{_text(name.replace('_', ' '))}: {_code(value)}</li>"
+                f"<li>{_text(render.column_heading(name))}: {_code(value)}</li>"
                 for name, value in facts["fields"].items()
             )
             rows.append(("Fields", render.Markup(f"<ul>{items}</ul>")))
@@ -173,7 +173,7 @@ def record_facts(record: Record) -> list[tuple[str, render.Markup]]:
 def _group_name(record: Record) -> str:
     """Records are grouped by the file they live in: sources/zoho-crm/bulk-write.yml is 'Bulk write'."""
     stem = posixpath.splitext(posixpath.basename(record.location.path))[0]
-    return stem.replace("-", " ").replace("_", " ").capitalize()
+    return render.column_heading(stem.replace("-", "_"))
 
 
 def _group_anchor(name: str) -> str:
@@ -355,7 +355,6 @@ def tech_article(
                 "@type": "CreativeWork",
                 "name": record.title,
                 "url": record.url,
-                "dateModified": record.verified_on.isoformat(),
             }
             for record in cited
         ],

@@ -71,7 +71,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.rendered: dict[str, RenderedPage] = {}
         self.built_from: dict[str, str] = {}  # built file -> writer's page, for safety messages
         self.page_problems: list[Problem] = []
-        records, problems = load_records(self.root, self.config.sources)
+        # serve keeps the cache, so a rebuild reads only the record files that changed
+        self.records_cache: dict = getattr(self, "records_cache", {})
+        records, problems = load_records(self.root, self.config.sources, self.records_cache)
         problems += _unreadable_pages(Path(config.docs_dir), self.root)
         _report(problems)
         if problems:
@@ -111,6 +113,22 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.page_problems += rendered.problems
         _report(rendered.problems)
         return rendered.markdown
+
+    def _outputs_key(self, config) -> tuple:
+        """Everything sources pages, sources.json and llms.txt are made from: the records (one
+        renderer per set), the site's settings, and each page's place, title and citations."""
+        return (
+            self.renderer,
+            config.site_name,
+            config.site_description,
+            config.site_url,
+            config.use_directory_urls,
+            tuple(
+                (p.src_uri, p.url, p.dest_uri, p.title, p.type, p.product, p.summary)
+                + tuple(p.record_ids)
+                for p in self.pages
+            ),
+        )
 
     def _repo_path(self, file: File) -> str:
         """The page as writers name it in messages: relative to the repository, e.g. docs/x.md."""
@@ -157,11 +175,17 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         for file in files.documentation_pages():
             rendered = self._render(self._repo_path(file), file.content_string)
             title = outputs.page_title(rendered, file.src_uri)
-            self.pages.append(outputs.PageInfo(file.src_uri, file.url, file.dest_uri, title, rendered))
+            self.pages.append(
+                outputs.PageInfo(file.src_uri, file.url, file.dest_uri, title, rendered)
+            )
         self.page_info = {page.src_uri: page for page in self.pages}
         self.citing = outputs.citing_pages(self.pages)
         self.sources_pages = {}
         self.sources_text: dict[str, str] = getattr(self, "sources_text", {})  # kept by serve
+        # Site-wide outputs are remade only when what they are made from changed (serve).
+        key = self._outputs_key(config)
+        self.outputs_reused = key == getattr(self, "outputs_key", None)
+        self.outputs_key = key
         for product, name in self.config.products.items():
             uri = outputs.sources_page_uri(product)
             if files.get_file_from_path(uri) is not None:
@@ -170,10 +194,13 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             file = _RecordsPage.generated(
                 config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
             )
-            records = [r for r in self.records.values() if r.product == product]
-            file.content_string = outputs.sources_page_markdown(name, records, self.citing, file.url)
-            file.unchanged = self.sources_text.get(uri) == file.content_string
-            self.sources_text[uri] = file.content_string
+            text = previous = self.sources_text.get(uri)
+            if text is None or not self.outputs_reused:
+                records = [r for r in self.records.values() if r.product == product]
+                text = outputs.sources_page_markdown(name, records, self.citing, file.url)
+            file.content_string = text
+            file.unchanged = previous == text
+            self.sources_text[uri] = text
             files.append(file)
             self.sources_pages[product] = file.url
         return files
@@ -188,7 +215,11 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def on_page_content(self, html, page, config, files):
         def load(path: str) -> str | None:
             file = files.get_file_from_path(path)
-            return file.content_string if file is not None and not file.is_documentation_page() else None
+            return (
+                file.content_string
+                if file is not None and not file.is_documentation_page()
+                else None
+            )
 
         return outputs.inline_svg_images(html, page.url, load)
 
@@ -212,23 +243,26 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         """sources.json, llms.txt and each page's Markdown, into the folder being built."""
         site = Path(config.site_dir)
         products, records = self.config.products, self.records
-        (site / outputs.SOURCES_JSON).write_text(
-            outputs.sources_json(
-                config.site_name, config.site_url, records.values(), self.citing, self.sources_pages
-            ),
-            encoding="utf-8",
-        )
-        (site / outputs.LLMS_TXT).write_text(
-            outputs.llms_txt(
-                config.site_name,
-                config.site_description or "",
-                config.site_url,
-                self.pages,
-                products,
-                self.sources_pages,
-            ),
-            encoding="utf-8",
-        )
+        if not (self.outputs_reused and hasattr(self, "site_texts")):
+            self.site_texts = {
+                outputs.SOURCES_JSON: outputs.sources_json(
+                    config.site_name,
+                    config.site_url,
+                    records.values(),
+                    self.citing,
+                    self.sources_pages,
+                ),
+                outputs.LLMS_TXT: outputs.llms_txt(
+                    config.site_name,
+                    config.site_description or "",
+                    config.site_url,
+                    self.pages,
+                    products,
+                    self.sources_pages,
+                ),
+            }
+        for name, text in self.site_texts.items():
+            (site / name).write_text(text, encoding="utf-8")
         # Serve keeps each page's Markdown while the page and records are the same; a dirty
         # rebuild then leaves the files it wrote before alone.
         earlier = getattr(self, "markdown_outputs", {})

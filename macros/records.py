@@ -10,6 +10,7 @@ import ast
 import datetime as dt
 import re
 import textwrap
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -444,13 +445,19 @@ def source_files(root: Path, sources_dir: str = "sources") -> Iterator[Path]:
 
 
 def load_records(
-    root: Path, sources_dir: str = "sources"
+    root: Path, sources_dir: str = "sources", cache: dict | None = None
 ) -> tuple[dict[str, Record], list[Problem]]:
-    """All records by id, and every problem found in every file (duplicate ids included)."""
+    """All records by id, and every problem found in every file (duplicate ids included).
+
+    With a cache (a dict the caller keeps between calls, as serve does), a file is read again only
+    when it, or an example file that one of its code records shows, has changed.
+    """
     by_id: dict[str, Record] = {}
     problems: list[Problem] = []
     for file in source_files(root, sources_dir):
-        records, file_problems = load_file(file, root)
+        records, file_problems = (
+            load_file(file, root) if cache is None else _load_file_cached(file, root, cache)
+        )
         problems += file_problems
         for record in records:
             first = by_id.get(record.id)
@@ -466,6 +473,31 @@ def load_records(
             else:
                 by_id[record.id] = record
     return by_id, sorted(problems)
+
+
+def _load_file_cached(file: Path, root: Path, cache: dict) -> tuple[list[Record], list[Problem]]:
+    entry = cache.get(file)
+    if entry is not None and all(_file_state(path) == state for path, state in entry[0]):
+        return entry[1], []
+    records, problems = load_file(file, root)
+    read = [file, *(root / r.facts["file"] for r in records if r.kind == "code")]
+    states = [(path, _file_state(path)) for path in read]
+    # A broken file is read again next time, whatever fixes it; so is one written just now,
+    # which may have changed again while it was being read.
+    settled = all(state and state[0] < time.time_ns() - 1_000_000_000 for _, state in states)
+    if problems or not settled:
+        cache.pop(file, None)
+    else:
+        cache[file] = (states, records)
+    return records, problems
+
+
+def _file_state(path: Path) -> tuple[int, int, int] | None:
+    try:
+        state = path.stat()
+    except OSError:
+        return None
+    return state.st_mtime_ns, state.st_size, state.st_ino
 
 
 def require_records(root: Path, sources_dir: str = "sources") -> dict[str, Record]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 import re
 from pathlib import Path
 from types import MappingProxyType
@@ -389,7 +390,9 @@ def test_the_404_page_helps_a_lost_reader(built_site: Path) -> None:
     soup = soup_of(built_site / "404.html")
     article = soup.select_one("article")
     assert article.h1.get_text() == "Page not found"
-    assert article.select_one('label.bh-search-hint[for="__search"]') is not None
+    search = urlsplit(article.select_one("a.bh-search-hint")["href"])
+    assert posixpath.normpath(search.path) + "/" == urlsplit(SITE_URL).path
+    assert search.query == "q=", "Material opens its search box for ?q="
     products = [a.get_text() for a in article.select(".bh-products a")]
     assert products == list(PRODUCTS.values())
     prefix = urlsplit(SITE_URL).path

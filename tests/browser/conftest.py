@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -34,14 +35,33 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 
 
-def find_chromium() -> str | None:
+def find_chromium(candidates: list[str | None] | None = None) -> str | None:
     """BEAM_CHROMIUM, else Debian's /usr/bin/chromium, else `chromium` on PATH."""
-    candidates = [os.environ.get("BEAM_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")]
+    if candidates is None:
+        candidates = [
+            os.environ.get("BEAM_CHROMIUM"),
+            "/usr/bin/chromium",
+            shutil.which("chromium"),
+        ]
     return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
+def without_browser(reason: str) -> NoReturn:
+    """Skip, saying why; but where BEAM_REQUIRE_BROWSER=1 (CI), a missing browser fails."""
+    if os.environ.get("BEAM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"BEAM_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running it (tags such as !!python/name become nothing)."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
 def site_config() -> dict:
-    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
 
 
 def site_prefix() -> str:
@@ -121,13 +141,10 @@ def site_root(built_site: Path) -> Iterator[str]:
 def browser() -> Iterator[object]:
     chromium = find_chromium()
     if chromium is None:
-        reason = (
+        without_browser(
             "no Chromium found (set BEAM_CHROMIUM, or install Debian's chromium package: "
             "sudo apt-get install chromium)"
         )
-        if os.environ.get("BEAM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"BEAM_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

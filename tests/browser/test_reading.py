@@ -52,11 +52,17 @@ def wait_for_hash(page, fragment: str) -> None:
     page.wait_for_function("fragment => location.hash === fragment", arg=fragment)
 
 
-def wait_until_targeted(page, element_id: str) -> None:
-    """The element is the URL's :target (which our CSS outlines), within five seconds."""
-    page.wait_for_function(
-        "id => document.getElementById(id).matches(':target')", arg=element_id, timeout=5000
-    )
+def wait_until_highlighted(page, element_id: str, inner: str = "") -> None:
+    """The element (or its `inner` child) has the outline the site gives the address's target,
+    and keeps it once instant navigation has settled."""
+    script = """([id, inner]) => {
+        const element = document.getElementById(id);
+        const shown = inner ? element.querySelector(inner) : element;
+        return getComputedStyle(shown).outlineStyle === "solid";
+    }"""
+    page.wait_for_function(script, arg=[element_id, inner], timeout=5000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(script, arg=[element_id, inner], timeout=5000)
 
 
 def in_viewport(page, element_id: str) -> bool:
@@ -92,8 +98,8 @@ def test_clicking_citation_1_shows_its_entry_and_the_back_link_returns(
     wait_for_hash(page, f"#{entry_id}")
     entry = by_id(page, entry_id)
     assert in_viewport(page, entry_id)
-    wait_until_targeted(page, entry_id)
-    assert entry.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    wait_until_highlighted(page, entry_id)
+    assert in_viewport(page, entry_id)
     assert entry.get_attribute("value") == "1"
 
     back = entry.locator("a.bh-backlink").first
@@ -101,6 +107,7 @@ def test_clicking_citation_1_shows_its_entry_and_the_back_link_returns(
     back.click()
 
     wait_for_hash(page, f"#{marker_id}")
+    wait_until_highlighted(page, marker_id, "a")
     assert in_viewport(page, marker_id)
     reader.assert_private()
 
@@ -156,8 +163,8 @@ def test_tapping_a_marker_on_a_phone_jumps_to_the_highlighted_entry(
     wait_for_hash(page, f"#{entry_id}")
     entry = by_id(page, entry_id)
     assert in_viewport(page, entry_id)
-    wait_until_targeted(page, entry_id)
-    assert entry.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    wait_until_highlighted(page, entry_id)
+    assert in_viewport(page, entry_id)
     box = entry.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     back = entry.locator("a.bh-backlink").first
@@ -248,10 +255,17 @@ def test_an_unknown_path_gets_a_useful_404_page(reader: Reader, site_root: str) 
 
     assert response.status == 404
     assert heading(page) == "Page not found"
-    assert page.locator("article .bh-search-hint").is_visible()
     page.locator("article .bh-products a", has_text="Zoho CRM").click()
     page.wait_for_url(re.compile(r"/zoho-crm/"))
     assert page.locator("article h1").count() == 1
+
+    page.go_back()
+    page.locator("article a.bh-search-hint").click()
+    search = page.locator("input.md-search__input")
+    search.wait_for(state="visible")
+    page.wait_for_function("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.type("bulk write job", delay=20)
+    page.locator(f".md-search-result__item a[href*='{HOW_TO}']").first.wait_for()
     assert reader.off_site_requests() == []
     assert [e for e in reader.console_errors if e != NOT_FOUND_LOG] == []
 

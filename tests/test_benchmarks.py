@@ -1,0 +1,113 @@
+"""The benchmark's sites are valid, and the fast render path for plain pages matches Jinja's.
+
+The benchmark itself (benchmarks/run.py) prints timings; these tests check only correctness:
+the generator writes two sites that build strictly, and pages rendered without Jinja's compiler
+come out exactly as Jinja renders them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, run_mkdocs
+
+from macros.checks import read_settings
+from macros.pages import PageRenderer
+from macros.records import load_records
+
+PAGES = 5
+
+
+@pytest.fixture(scope="module")
+def benchmark_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both sites written by benchmarks/gen_site.py and built with `mkdocs build --strict`."""
+    out = tmp_path_factory.mktemp("benchmark")
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "gen_site.py"), "--pages", str(PAGES)]
+        + ["--out", str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    for variant in ("ours", "plain"):
+        result = run_mkdocs(out / variant, "build", "--strict")
+        assert result.returncode == 0, result.stdout
+    return out
+
+
+def how_to_pages(site: Path) -> list[Path]:
+    return sorted(
+        p for p in (site / "docs").rglob("*.md") if p.name != "index.md" and "zoho-" in p.as_posix()
+    )
+
+
+@pytest.mark.parametrize("variant", ["ours", "plain"])
+def test_both_benchmark_sites_build_strictly(benchmark_sites: Path, variant: str) -> None:
+    pages = how_to_pages(benchmark_sites / variant)
+    assert len(pages) == PAGES
+    for page in pages:
+        built = page.relative_to(benchmark_sites / variant / "docs").with_suffix("")
+        assert (benchmark_sites / variant / "site" / built / "index.html").is_file()
+
+
+def test_the_two_sites_show_the_same_citations(benchmark_sites: Path) -> None:
+    """Same page, same number of cited sources: ours from records, plain from footnotes."""
+    for page in how_to_pages(benchmark_sites / "ours"):
+        built = page.relative_to(benchmark_sites / "ours" / "docs").with_suffix("") / "index.html"
+        ours = BeautifulSoup((benchmark_sites / "ours/site" / built).read_text(), "html.parser")
+        plain = BeautifulSoup((benchmark_sites / "plain/site" / built).read_text(), "html.parser")
+        entries = ours.select("article ol.bh-sources > li")
+        assert 3 <= len(entries) <= 10
+        assert len(entries) == len(plain.select("article div.footnote li"))
+        assert ours.select_one("article div.highlight code") is not None
+
+
+def test_plain_pages_render_without_jinja_exactly_as_with_it(benchmark_sites: Path) -> None:
+    """The fast path (no Jinja compile for text plus plain macro calls) changes nothing."""
+    for root in (ROOT, benchmark_sites / "ours"):
+        settings = read_settings(root)
+        records, _ = load_records(root, settings.sources)
+        fast = PageRenderer(records, settings.products)
+        jinja = PageRenderer(records, settings.products, always_jinja=True)
+        for page in sorted((root / settings.docs_dir).rglob("*.md")):
+            path, source = page.relative_to(root).as_posix(), page.read_text(encoding="utf-8")
+            assert_same(fast.render(path, source), jinja.render(path, source))
+
+
+TRICKY = [
+    '{{ cite("zoho-crm.bulk-write.get-job") }}',
+    '{{{ cite("zoho-crm.bulk-write.get-job") }}',  # Jinja starts the tag at the first '{'
+    '{{- cite("zoho-crm.bulk-write.get-job") }}',
+    "{{ cite('zoho-crm.bulk-write.get-job', \"zoho-crm.bulk-write.gt\") }} text }}",
+    '{{ cite("zoho-crm.bulk-write.get-job") }}\r\nline two {{ cite("nope") }}',
+    '{% raw %}{{ cite("x") }}{% endraw %} {{ cite("zoho-crm.bulk-write.get-job") }}',
+    '{## note ##}{{ endpoint("zoho-crm.bulk-write.get-job", "extra") }}',
+    '{{ fact("zoho-crm.bulk-write.job-statuses", "nope") }} {{ cite() }} {{ cite(x) }}',
+    'text\n{{ code("zoho-crm.examples.wait-for-bulk-write-job") }} after',
+    '1. step\n\n    {{ code("zoho-crm.examples.wait-for-bulk-write-job") }}\n',
+    '## Common pitfalls\n\n- **a.** uncited\n- **b.** {{ cite("zoho-crm.bulk-write.get-job") }}\n',
+    '{{ cite("a\\"b") }} {{ scopes("zoho-crm.bulk-write.get-job") }}',
+]
+
+
+@pytest.mark.parametrize("body", TRICKY)
+def test_tricky_pages_render_the_same_either_way(body: str) -> None:
+    settings = read_settings(ROOT)
+    records, _ = load_records(ROOT, settings.sources)
+    front = "---\ntitle: T\ntype: how-to\nproduct: zoho-crm\nsummary: S\n---\n"
+    for source in (body, front + body):
+        assert_same(
+            PageRenderer(records, settings.products).render("docs/x.md", source),
+            PageRenderer(records, settings.products, always_jinja=True).render("docs/x.md", source),
+        )
+
+
+def assert_same(fast, jinja) -> None:
+    assert fast.markdown == jinja.markdown
+    assert [str(p) for p in fast.problems] == [str(p) for p in jinja.problems]
+    assert fast.citations.uses == jinja.citations.uses
+    assert fast.meta == jinja.meta
