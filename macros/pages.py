@@ -131,25 +131,14 @@ def read_front_matter(source: str, path: str) -> tuple[FrontMatter, list[Problem
     try:
         items = yn.mapping_items(node, "the front matter")
     except yn.Invalid as invalid:
-        return matter, [
-            Problem(
-                Location(path, yn.line_of(invalid.node)), invalid.what, invalid.todo, "front-matter"
-            )
-        ]
+        return matter, [invalid.problem(path, "front-matter")]
     for key, (key_node, value_node) in items.items():
         matter.lines[key] = yn.line_of(key_node)
         if key in HOW_TO_FIELDS:
             try:
                 matter.values[key] = yn.text(value_node, key)
             except yn.Invalid as invalid:
-                problems.append(
-                    Problem(
-                        Location(path, yn.line_of(invalid.node)),
-                        invalid.what,
-                        invalid.todo,
-                        invalid.code,
-                    )
-                )
+                problems.append(invalid.problem(path))
         typed = str(getattr(value_node, "value", ""))
         raw = [c for c in SHOWN_RAW_BY_THEME.get(key, "") if c in typed]
         if raw:

@@ -433,9 +433,7 @@ def load_file(file: Path, root: Path) -> tuple[list[Record], list[Problem]]:
             record, broken = None, [invalid]
         if record is not None:
             records.append(record)
-        problems += [
-            Problem(Location(path, yn.line_of(b.node)), b.what, b.todo, b.code) for b in broken
-        ]
+        problems += [b.problem(path) for b in broken]
     return records, problems
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from . import yamlnodes as yn
-from .problems import Location, Problem
+from .problems import Problem
 
 PLUGIN = "beam"
 
@@ -52,7 +52,7 @@ def problems_by_option(config_file: Path) -> list[tuple[str, Problem]]:
     try:
         items = yn.mapping_items(options, f"the {PLUGIN} plugin's options")
     except yn.Invalid as invalid:
-        return [("", _problem(path, invalid))]
+        return [("", invalid.problem(path))]
     readers = {"sources": lambda node: _sources(node, root), "products": _products}
     found = []
     for name, read in readers.items():
@@ -60,14 +60,10 @@ def problems_by_option(config_file: Path) -> list[tuple[str, Problem]]:
             try:
                 read(items[name][1])
             except yn.Invalid as invalid:
-                found.append((name, _problem(path, invalid)))
+                found.append((name, invalid.problem(path)))
     return found
 
 
-def _problem(path: str, invalid: yn.Invalid) -> Problem:
-    return Problem(
-        Location(path, yn.line_of(invalid.node)), invalid.what, invalid.todo, invalid.code
-    )
 
 
 def _sources(node: yaml.Node, root: Path) -> None:

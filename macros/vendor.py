@@ -365,14 +365,7 @@ def read_allow_list(file: Path, display: str) -> tuple[list[AllowEntry], list[Pr
         try:
             entries.append(_read_entry(item, display))
         except yn.Invalid as invalid:
-            problems.append(
-                Problem(
-                    Location(display, yn.line_of(invalid.node)),
-                    invalid.what,
-                    invalid.todo,
-                    invalid.code,
-                )
-            )
+            problems.append(invalid.problem(display))
     return entries, problems
 
 

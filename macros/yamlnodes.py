@@ -34,6 +34,10 @@ class Invalid(Exception):
         super().__init__(what)
         self.node, self.what, self.todo, self.code = node, what, todo, code
 
+    def problem(self, path: str, code: str | None = None) -> Problem:
+        """This broken value as a writer's problem in the file `path`, at the value's line."""
+        return Problem(Location(path, line_of(self.node)), self.what, self.todo, code or self.code)
+
 
 def line_of(node: yaml.Node) -> int:
     return node.start_mark.line + 1
