@@ -16,6 +16,7 @@ import os
 import pstats
 import shutil
 import sys
+import sysconfig
 from collections import defaultdict
 from pathlib import Path
 
@@ -26,17 +27,22 @@ if not Path(sys.prefix, "bin", "mkdocs").exists() and VENV_PYTHON.exists():
     os.execv(VENV_PYTHON, [str(VENV_PYTHON), *sys.argv])
 
 
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+
+
 def _package(filename: str) -> str:
-    """The top-level package a code file belongs to (site-packages or this repository)."""
+    """Who owns a code file: a site-packages package, a standard-library module, or this repo."""
     path = Path(filename)
     parts = path.parts
     if "site-packages" in parts:
         return parts[parts.index("site-packages") + 1].removesuffix(".py")
+    if path.suffix == ".html":
+        return "theme overrides (templates)"
     if path.is_relative_to(ROOT):
         return path.relative_to(ROOT).parts[0]
-    if filename.startswith("<"):
-        return filename  # builtins and generated code, e.g. compiled Jinja templates
-    return "python"
+    if path.is_relative_to(STDLIB):  # name the module: html.parser is worth seeing on its own
+        return "stdlib " + ".".join(path.relative_to(STDLIB).with_suffix("").parts)
+    return "builtins (C code)" if filename == "~" else filename
 
 
 def build_profile(site: Path) -> pstats.Stats:

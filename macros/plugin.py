@@ -264,9 +264,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         for name, text in self.site_texts.items():
             (site / name).write_text(text, encoding="utf-8")
         # Serve keeps each page's Markdown while the page and records are the same; a dirty
-        # rebuild then leaves the files it wrote before alone.
+        # rebuild then leaves the files it wrote before alone. A one-off build keeps nothing.
         earlier = getattr(self, "markdown_outputs", {})
         self.markdown_outputs = {}
+        keep = not getattr(self, "stage", False)
         for page in self.pages:
             target = site / page.markdown_uri
             key = (page, self.renderer, config.site_url)
@@ -278,7 +279,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                     continue
             else:
                 text = outputs.page_markdown(page, records, config.site_url)
-                self.markdown_outputs[page.markdown_uri] = (key, text)
+                if keep:
+                    self.markdown_outputs[page.markdown_uri] = (key, text)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
 
