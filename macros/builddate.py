@@ -1,12 +1,13 @@
 """The build date, taken from the content so that two builds of one commit are byte-identical.
 
-Owns: choosing the date (the last commit's time, else the newest verified_on of the records).
-Does not own: telling MkDocs (the adapter sets SOURCE_DATE_EPOCH, which MkDocs reads).
+Owns: choosing the date (the last commit's time, else the newest verified_on of the records) and
+putting it in SOURCE_DATE_EPOCH, which MkDocs reads. Does not own: anything else about the build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,3 +41,21 @@ def content_epoch(root: Path, records: Iterable[Record]) -> int | None:
     if newest is None:
         return None
     return int(dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC).timestamp())
+
+
+_EPOCH_WE_SET: list[str] = []  # the SOURCE_DATE_EPOCH this process chose, told apart from a user's
+
+
+def date_builds_from_content(root: Path, records: Iterable[Record]) -> None:
+    """MkDocs dates sitemap.xml (and its .gz header) by SOURCE_DATE_EPOCH, else by the clock.
+
+    Unless the caller set it, take it from the content so two builds of one commit match byte
+    for byte: the last commit's time, or the newest verified_on outside a git checkout.
+    """
+    chosen = os.environ.get("SOURCE_DATE_EPOCH")
+    if chosen is not None and chosen not in _EPOCH_WE_SET:
+        return
+    epoch = content_epoch(root, records)
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        _EPOCH_WE_SET.append(str(epoch))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import shutil
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,13 +22,15 @@ from mkdocs.structure.nav import Section
 from mkdocs.utils import CountHandler
 
 from . import outputs
-from .builddate import content_epoch
+from .builddate import date_builds_from_content
 from .checks import DEFAULT_REVIEW_DAYS, stale_sources
 from .pages import PageRenderer, RenderedPage, read_page
 from .problems import Problem
+from .publish import Staging
 from .records import load_records
-from .safety import SiteLayout, scan_site, theme_inline_scripts
+from .safety import RepeatedScan, SiteLayout, theme_inline_scripts
 from .settings import problems_by_option
+from .site_files import SiteFiles, SiteSettings
 
 # Under the "mkdocs." namespace so that `mkdocs build --strict` counts these messages.
 log = logging.getLogger("mkdocs.plugins.beam")
@@ -65,8 +67,12 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         return errors, warnings
 
     def on_config(self, config):
-        if getattr(self, "stage", False):
-            _recover_interrupted_publish(Path(config.site_dir))
+        self.staging = Staging(Path(config.site_dir)) if getattr(self, "stage", False) else None
+        if self.staging is not None:
+            self.staging.recover()  # first, so that even a failing build puts the last site back
+        # Kept across serve rebuilds, so a rebuild redoes only what an edit changed.
+        self.site_files = getattr(self, "site_files", None) or SiteFiles()
+        self.scanner = getattr(self, "scanner", None) or RepeatedScan()
         self.root = Path(config.config_file_path).resolve().parent
         self.rendered: dict[str, RenderedPage] = {}
         self.built_from: dict[str, str] = {}  # built file -> writer's page, for safety messages
@@ -92,15 +98,12 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             self.render_cache: dict[str, tuple[str, RenderedPage]] = {}
         self.records = records
         _report_freshness(records.values(), self.config.review_days)
-        _date_builds_from_content(self.root, records.values())
+        date_builds_from_content(self.root, records.values())
         self.counter = _Counter()
         logging.getLogger("mkdocs").addHandler(self.counter)
         self.strict = bool(config.strict)
-        if getattr(self, "stage", False):
-            self.final_dir = Path(config.site_dir)
-            self.staging_dir = self.final_dir.with_name(self.final_dir.name + ".building")
-            shutil.rmtree(self.staging_dir, ignore_errors=True)
-            config.site_dir = str(self.staging_dir)
+        if self.staging is not None:
+            config.site_dir = str(self.staging.begin())
         return config
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -113,22 +116,6 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.page_problems += rendered.problems
         _report(rendered.problems)
         return rendered.markdown
-
-    def _outputs_key(self, config) -> tuple:
-        """Everything sources pages, sources.json and llms.txt are made from: the records (one
-        renderer per set), the site's settings, and each page's place, title and citations."""
-        return (
-            self.renderer,
-            config.site_name,
-            config.site_description,
-            config.site_url,
-            config.use_directory_urls,
-            tuple(
-                (p.src_uri, p.url, p.dest_uri, p.title, p.type, p.product, p.summary)
-                + tuple(p.record_ids)
-                for p in self.pages
-            ),
-        )
 
     def _repo_path(self, file: File) -> str:
         """The page as writers name it in messages: relative to the repository, e.g. docs/x.md."""
@@ -155,17 +142,26 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
-        self._write_site_outputs(config)
+        self.site_files.write(
+            Path(config.site_dir),
+            _site_settings(config),
+            self.pages,
+            self.records,
+            self.config.products,
+            self.sources_pages,
+            self.citing,
+            keep=self.staging is None,
+        )
         self._refuse_unsafe_html(config)
         logging.getLogger("mkdocs").removeHandler(self.counter)
-        if not getattr(self, "stage", False):
+        if self.staging is None:
             return
         if self.strict and (self.counter.count or _warnings_counted_by_mkdocs()):
             # MkDocs aborts after this event; keep the last good site where it is.
-            shutil.rmtree(self.staging_dir, ignore_errors=True)
+            self.staging.discard()
             return
-        _publish(self.staging_dir, self.final_dir)
-        config.site_dir = str(self.final_dir)
+        self.staging.publish()
+        config.site_dir = str(self.staging.final)
 
     # --- site outputs: macros/outputs.py makes them; these events only hand data over ---------
 
@@ -181,11 +177,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.page_info = {page.src_uri: page for page in self.pages}
         self.citing = outputs.citing_pages(self.pages)
         self.sources_pages = {}
-        self.sources_text: dict[str, str] = getattr(self, "sources_text", {})  # kept by serve
-        # Site-wide outputs are remade only when what they are made from changed (serve).
-        key = self._outputs_key(config)
-        self.outputs_reused = key == getattr(self, "outputs_key", None)
-        self.outputs_key = key
+        self.site_files.start(_site_settings(config), self.renderer, self.pages)
         for product, name in self.config.products.items():
             uri = outputs.sources_page_uri(product)
             if files.get_file_from_path(uri) is not None:
@@ -194,13 +186,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             file = _RecordsPage.generated(
                 config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
             )
-            text = previous = self.sources_text.get(uri)
-            if text is None or not self.outputs_reused:
-                records = [r for r in self.records.values() if r.product == product]
-                text = outputs.sources_page_markdown(name, records, self.citing, file.url)
-            file.content_string = text
-            file.unchanged = previous == text
-            self.sources_text[uri] = text
+            records = [r for r in self.records.values() if r.product == product]
+            file.content_string, file.unchanged = self.site_files.sources_page(
+                uri, partial(outputs.sources_page_markdown, name, records, self.citing, file.url)
+            )
             files.append(file)
             self.sources_pages[product] = file.url
         return files
@@ -239,55 +228,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             page.meta["beam_json_ld"] = outputs.json_ld_script(article)
         return context
 
-    def _write_site_outputs(self, config) -> None:
-        """sources.json, llms.txt and each page's Markdown, into the folder being built."""
-        site = Path(config.site_dir)
-        products, records = self.config.products, self.records
-        if not (self.outputs_reused and hasattr(self, "site_texts")):
-            self.site_texts = {
-                outputs.SOURCES_JSON: outputs.sources_json(
-                    config.site_name,
-                    config.site_url,
-                    records.values(),
-                    self.citing,
-                    self.sources_pages,
-                ),
-                outputs.LLMS_TXT: outputs.llms_txt(
-                    config.site_name,
-                    config.site_description or "",
-                    config.site_url,
-                    self.pages,
-                    products,
-                    self.sources_pages,
-                ),
-            }
-        for name, text in self.site_texts.items():
-            (site / name).write_text(text, encoding="utf-8")
-        # Serve keeps each page's Markdown while the page and records are the same; a dirty
-        # rebuild then leaves the files it wrote before alone. A one-off build keeps nothing.
-        earlier = getattr(self, "markdown_outputs", {})
-        self.markdown_outputs = {}
-        keep = not getattr(self, "stage", False)
-        for page in self.pages:
-            target = site / page.markdown_uri
-            key = (page, self.renderer, config.site_url)
-            cached = earlier.get(page.markdown_uri)
-            if cached is not None and cached[0] == key:
-                text = cached[1]
-                self.markdown_outputs[page.markdown_uri] = cached
-                if target.is_file():
-                    continue
-            else:
-                text = outputs.page_markdown(page, records, config.site_url)
-                if keep:
-                    self.markdown_outputs[page.markdown_uri] = (key, text)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-
     def _refuse_unsafe_html(self, config) -> None:
         """Scan every built page before it can be published (macros/safety.py holds the rules)."""
         site = Path(config.site_dir)
-        final = getattr(self, "final_dir", site)
+        final = self.staging.final if self.staging is not None else site
         layout = SiteLayout(
             shown_as=_shown(final, self.root),
             base_path=urlsplit(config.site_url or "").path,
@@ -296,32 +240,18 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             theme_scripts=theme_inline_scripts(Path(d) for d in config.theme.dirs),
             own_scripts=frozenset(str(script) for script in config.extra_javascript),
         )
-        pages = self._pages_to_scan(site, layout)
-        problems = scan_site(site, layout, pages)
+        problems = self.scanner.scan(site, layout)
         _report(problems)
         if problems:
             raise PluginError(
                 f"{len(problems)} unsafe thing(s) in the built pages; nothing was published "
                 "and the last good site is untouched. Fix the lines above."
             )
-        self.scanned_clean.update((page, _file_state(page)) for page in pages)
-
-    def _pages_to_scan(self, site: Path, layout: SiteLayout) -> list[Path]:
-        """Every built page, but for pages serve already found clean and has not rewritten since
-        (same file, same rules): a rebuild after one edit scans the pages it wrote, not all."""
-        rules = (layout.base_path, layout.files, layout.theme_scripts, layout.own_scripts)
-        if rules != getattr(self, "scan_rules", None):
-            self.scan_rules, self.scanned_clean = rules, {}
-        return [
-            page
-            for page in site.rglob("*.html")
-            if self.scanned_clean.get(page) != _file_state(page)
-        ]
 
     def on_build_error(self, error):
         logging.getLogger("mkdocs").removeHandler(getattr(self, "counter", logging.NullHandler()))
-        if getattr(self, "stage", False) and hasattr(self, "staging_dir"):
-            shutil.rmtree(self.staging_dir, ignore_errors=True)
+        if getattr(self, "staging", None) is not None:
+            self.staging.discard()
 
     def on_serve(self, server, config, builder):
         for folder in (self.root / self.config.sources, self.root / "examples"):
@@ -379,22 +309,6 @@ class _RecordsPage(File):
         return not (self.unchanged and os.path.isfile(self.abs_dest_path))
 
 
-def _file_state(path: Path) -> tuple[int, int, int]:
-    """What changes when a file is rewritten: modification time, size and inode."""
-    state = path.stat()
-    return state.st_mtime_ns, state.st_size, state.st_ino
-
-
-def _publish(staging: Path, final: Path) -> None:
-    """Swap the finished build into place; the old site survives until the new one is complete."""
-    old = final.with_name(final.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def _unreadable_pages(docs: Path, root: Path) -> list[Problem]:
     """Pages MkDocs could not read (it would stop with a traceback), as problems at their lines."""
     problems = []
@@ -413,32 +327,13 @@ def _warnings_counted_by_mkdocs() -> int:
     return sum(n for h in handlers if isinstance(h, CountHandler) for _, n in h.get_counts())
 
 
-def _recover_interrupted_publish(final: Path) -> None:
-    """A build stopped between _publish's two renames leaves only `<site>.old`: put it back."""
-    old = final.with_name(final.name + ".old")
-    if old.is_dir() and not final.exists():
-        old.rename(final)
-
-
 def _shown(folder: Path, root: Path) -> str:
     """The output folder as a writer would name it: relative to the repository when inside it."""
     folder = folder.resolve()
     return folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
 
 
-_EPOCH_WE_SET: list[str] = []  # the SOURCE_DATE_EPOCH this process chose, told apart from a user's
-
-
-def _date_builds_from_content(root: Path, records) -> None:
-    """MkDocs dates sitemap.xml (and its .gz header) by SOURCE_DATE_EPOCH, else by the clock.
-
-    Unless the caller set it, take it from the content so two builds of one commit match byte
-    for byte: the last commit's time, or the newest verified_on outside a git checkout.
-    """
-    chosen = os.environ.get("SOURCE_DATE_EPOCH")
-    if chosen is not None and chosen not in _EPOCH_WE_SET:
-        return
-    epoch = content_epoch(root, records)
-    if epoch is not None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-        _EPOCH_WE_SET.append(str(epoch))
+def _site_settings(config) -> SiteSettings:
+    return SiteSettings(
+        config.site_name, config.site_description or "", config.site_url, config.use_directory_urls
+    )

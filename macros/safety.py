@@ -204,3 +204,28 @@ class _Scanner(HTMLParser):
             path = posixpath.join(posixpath.dirname(self.relative), parts.path)
         path = posixpath.normpath(path)
         return None if path.startswith("..") else path
+
+
+def _file_state(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is rewritten: modification time, size and inode."""
+    state = path.stat()
+    return state.st_mtime_ns, state.st_size, state.st_ino
+
+
+class RepeatedScan:
+    """scan_site for a folder rebuilt again and again (serve): pages found clean before and not
+    rewritten since, under the same rules, are not scanned again."""
+
+    def __init__(self) -> None:
+        self._rules: tuple | None = None
+        self._clean: dict[Path, tuple[int, int, int]] = {}
+
+    def scan(self, site_dir: Path, layout: SiteLayout) -> list[Problem]:
+        rules = (layout.base_path, layout.files, layout.theme_scripts, layout.own_scripts)
+        if rules != self._rules:
+            self._rules, self._clean = rules, {}
+        pages = [p for p in site_dir.rglob("*.html") if self._clean.get(p) != _file_state(p)]
+        problems = scan_site(site_dir, layout, pages)
+        if not problems:
+            self._clean.update((page, _file_state(page)) for page in pages)
+        return problems

@@ -1,0 +1,104 @@
+"""The site-wide files a build adds: sources pages' text, sources.json, llms.txt, page Markdown.
+
+Owns: when each is made again and writing it into the output folder; serve rebuilds remake only
+what changed. Does not own: their content (outputs.py) or MkDocs (the adapter hands data over).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import outputs
+from .records import Record
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    name: str
+    description: str
+    url: str | None
+    use_directory_urls: bool
+
+
+class SiteFiles:
+    """Made from the records (one renderer per set), the settings and each page's citations."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self.reused = False
+        self._sources_pages: dict[str, str] = {}
+        self._site_texts: dict[str, str] | None = None
+        self._markdown: dict[str, tuple[tuple, str]] = {}
+
+    def start(
+        self, settings: SiteSettings, renderer: object, pages: Sequence[outputs.PageInfo]
+    ) -> None:
+        """Begin a build; what it is made from decides what earlier builds' texts can be reused."""
+        key = (
+            renderer,
+            settings,
+            tuple(
+                (p.src_uri, p.url, p.dest_uri, p.title, p.type, p.product, p.summary, *p.record_ids)
+                for p in pages
+            ),
+        )
+        self.reused, self._key = key == self._key, key
+        if not self.reused:
+            self._site_texts = None
+
+    def sources_page(self, uri: str, make: Callable[[], str]) -> tuple[str, bool]:
+        """A product's sources page text, and whether it is the same as the last build's."""
+        previous = self._sources_pages.get(uri)
+        text = previous if previous is not None and self.reused else make()
+        self._sources_pages[uri] = text
+        return text, previous == text
+
+    def write(
+        self,
+        site_dir: Path,
+        settings: SiteSettings,
+        pages: Sequence[outputs.PageInfo],
+        records: Mapping[str, Record],
+        products: Mapping[str, str],
+        sources_pages: Mapping[str, str],
+        citing: Mapping[str, list[outputs.PageInfo]],
+        keep: bool,
+    ) -> None:
+        """sources.json, llms.txt and each page's Markdown, into the folder being built.
+
+        keep: remember page Markdown for the next build (serve); a one-off build keeps nothing.
+        """
+        if self._site_texts is None:
+            self._site_texts = {
+                outputs.SOURCES_JSON: outputs.sources_json(
+                    settings.name, settings.url, records.values(), citing, sources_pages
+                ),
+                outputs.LLMS_TXT: outputs.llms_txt(
+                    settings.name,
+                    settings.description,
+                    settings.url,
+                    pages,
+                    products,
+                    sources_pages,
+                ),
+            }
+        for name, text in self._site_texts.items():
+            (site_dir / name).write_text(text, encoding="utf-8")
+        earlier, self._markdown = self._markdown, {}
+        for page in pages:
+            target = site_dir / page.markdown_uri
+            key = (page, self._key[0] if self._key else None, settings.url)
+            cached = earlier.get(page.markdown_uri)
+            if cached is not None and cached[0] == key:
+                self._markdown[page.markdown_uri] = cached
+                if target.is_file():
+                    continue  # a dirty rebuild left the file it wrote before
+                text = cached[1]
+            else:
+                text = outputs.page_markdown(page, records, settings.url)
+                if keep:
+                    self._markdown[page.markdown_uri] = (key, text)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
