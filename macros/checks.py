@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from .pages import PageRenderer, RenderedPage, read_page
+from .frontmatter import read_page
+from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .records import Record, load_records
 from .settings import settings_problems

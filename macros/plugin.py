@@ -24,7 +24,8 @@ from mkdocs.utils import CountHandler
 from . import outputs
 from .builddate import date_builds_from_content
 from .checks import DEFAULT_REVIEW_DAYS, stale_sources
-from .pages import PageRenderer, RenderedPage, read_page
+from .frontmatter import read_page
+from .pages import PageRenderer, RenderedPage
 from .problems import Problem
 from .publish import Staging
 from .records import load_records

@@ -10,7 +10,7 @@ from conftest import FIXTURES, make_fixture_site
 
 from macros.checks import check_site
 from macros.cli import main
-from macros.pages import read_front_matter
+from macros.frontmatter import read_front_matter
 
 EXPECTED = FIXTURES / "cli" / "expected"
 TITLE = "How to get a job: the demo way"

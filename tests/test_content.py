@@ -15,7 +15,9 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from macros.pages import PageRenderer, find_macro_calls, read_front_matter
+from macros.contract import find_macro_calls
+from macros.frontmatter import read_front_matter
+from macros.pages import PageRenderer
 from macros.records import load_records
 
 SECTION = "zoho-crm"

@@ -10,7 +10,8 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.pages import PageRenderer, find_macro_calls
+from macros.contract import find_macro_calls
+from macros.pages import PageRenderer
 from macros.records import load_records
 
 FIXTURE = Path(__file__).parent / "fixtures" / "_base"

@@ -13,7 +13,8 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
-from macros.pages import PageRenderer, find_macro_calls
+from macros.contract import find_macro_calls
+from macros.pages import PageRenderer
 from macros.records import load_records
 
 DOCS = ROOT / "docs"

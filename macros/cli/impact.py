@@ -2,7 +2,7 @@
 
 Owns: reading the records as they were at REF (from `git archive`, into a temporary folder),
 comparing them field by field with today's, and listing the macro calls that cite a changed one.
-Does not own: loading records (records.py) or finding macro calls (pages.find_macro_calls).
+Does not own: loading records (records.py) or finding macro calls (contract.find_macro_calls).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from ..checks import read_settings
-from ..pages import find_macro_calls
+from ..contract import find_macro_calls
 from ..records import Record, load_records
 from .base import CommandError, plural
 

@@ -1,0 +1,305 @@
+"""The macros a page can call: cite, endpoint, scopes, fact, code, link and the two tables.
+
+Owns: resolving ids to records, placing citations, and turning a writer's mistake in a call into
+a problem at its line. Does not own: markup (render.py), numbering (citations.py) or Jinja.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+from . import render
+from .citations import Citations
+from .problems import Location, Problem, did_you_mean
+from .records import Record
+
+if TYPE_CHECKING:
+    from .contract import MacroCall
+
+MACRO_USAGE = {
+    "cite": 'cite("source-id") or cite("first-id", "second-id")',
+    "endpoint": 'endpoint("endpoint-id")',
+    "scopes": 'scopes("endpoint-or-config-id")',
+    "fact": 'fact("config-id") or fact("record-id", "field")',
+    "code": 'code("code-id")',
+    "link": 'link("source-id")',
+    "scope_table": 'scope_table("endpoint-id", "another-endpoint-id", ...)',
+    "fields_table": 'fields_table("config-id", "another-config-id", ...)',
+}
+MACRO_NAMES = tuple(MACRO_USAGE)
+SOURCES_HINT = "Source ids are listed by 'python -m macros sources'"
+
+# The line of the call being run, for template_line when no Jinja frame is there to ask.
+_CALL_LINE: ContextVar[int] = ContextVar("beam_call_line", default=0)
+
+
+def template_line() -> int:
+    """The page line of the macro call being run, read from the Jinja frame that called it."""
+    if line := _CALL_LINE.get():
+        return line
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            return template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return 0
+
+
+class PageMacros:
+    """The macros one page can call; they record problems rather than stop the render."""
+
+    def __init__(self, path: str, lines: list[str], records: Mapping[str, Record]):
+        self.path, self.lines, self.records = path, lines, records
+        self.citations = Citations()
+        self.problems: list[Problem] = []
+        self.calls: list[MacroCall] | None = None  # set once the page's template is parsed
+
+    def problem(self, line: int, what: str, todo: str, code: str) -> render.Markup:
+        self.problems.append(Problem(Location(self.path, line), what, todo, code))
+        return render.unresolved_marker()
+
+    def _record(
+        self, macro: str, record_id: Any, kinds: tuple[str, ...], line: int
+    ) -> Record | None:
+        if not isinstance(record_id, str):
+            self.problem(
+                line,
+                f"{macro}() was given {record_id!r} where a source id belongs",
+                f'Write the id in quotes, such as {macro}("zoho-crm.bulk-write.get-job")',
+                "macro-arguments",
+            )
+            return None
+        record = self.records.get(record_id)
+        if record is None:
+            self.problem(
+                line,
+                f"unknown source '{record_id}' in {macro}()",
+                f"Check the id.{did_you_mean(record_id, self.records)} {SOURCES_HINT}",
+                "unknown-source",
+            )
+            return None
+        if record.kind not in kinds:
+            self.problem(
+                line,
+                f"{macro}() needs a source of kind {' or '.join(kinds)}, but "
+                f"'{record_id}' is a {record.kind} record",
+                f"Use cite() for it, or pick a record of kind {' or '.join(kinds)}",
+                "wrong-kind",
+            )
+            return None
+        return record
+
+    def _marker(self, record: Record, line: int) -> render.Markup:
+        return render.marker(self.citations.cite(record.id, line), record)
+
+    # The macros themselves. Each returns escaped markup and places a citation.
+
+    def cite(self, *record_ids: str) -> render.Markup:
+        line = template_line()
+        if not record_ids:
+            return self.problem(
+                line,
+                "cite() was called without a source id",
+                'Name at least one source, such as cite("zoho-crm.bulk-write.get-job")',
+                "macro-arguments",
+            )
+        out = []
+        for record_id in record_ids:
+            record = self._record("cite", record_id, ("endpoint", "config", "code", "doc"), line)
+            out.append(self._marker(record, line) if record else render.unresolved_marker())
+        return render.Markup("".join(out))
+
+    def endpoint(self, record_id: str) -> render.Markup:
+        line = template_line()
+        record = self._record("endpoint", record_id, ("endpoint",), line)
+        if record is None:
+            return render.unresolved_marker()
+        return render.endpoint(record) + self._marker(record, line)
+
+    def scopes(self, record_id: str) -> render.Markup:
+        line = template_line()
+        record = self._record("scopes", record_id, ("endpoint", "config"), line)
+        if record is None:
+            return render.unresolved_marker()
+        if record.kind == "endpoint":
+            shown = render.scope_expression(record.facts["scopes"])
+        elif "values" in record.facts:
+            shown = render.joined(record.facts["values"], "or")
+        else:
+            shown = render.code(record.facts.get("value", ""))
+            if "value" not in record.facts:
+                return self.problem(
+                    line,
+                    f"scopes() cannot show '{record_id}': it holds named fields",
+                    f'Use fact("{record_id}", "<field>") to show one of them',
+                    "wrong-kind",
+                )
+        return shown + self._marker(record, line)
+
+    def fact(self, record_id: str, name: str | None = None) -> render.Markup:
+        line = template_line()
+        record = self._record("fact", record_id, ("endpoint", "config"), line)
+        if record is None:
+            return render.unresolved_marker()
+        facts = (
+            dict(record.facts.get("fields", {}))
+            if record.kind == "config"
+            else {k: v for k, v in record.facts.items() if isinstance(v, str)}
+        )
+        if name is None:
+            if "value" in record.facts:
+                return render.code(record.facts["value"]) + self._marker(record, line)
+            if "values" in record.facts:
+                return render.joined(record.facts["values"], "and") + self._marker(record, line)
+            return self.problem(
+                line,
+                f"fact('{record_id}') needs the name of the field to show",
+                f"Add one of: {', '.join(facts)}",
+                "macro-arguments",
+            )
+        if name not in facts:
+            return self.problem(
+                line,
+                f"'{record_id}' has no field '{name}'",
+                f"Use one of: {', '.join(facts)}.{did_you_mean(str(name), facts)}",
+                "unknown-field",
+            )
+        return render.code(facts[name]) + self._marker(record, line)
+
+    def link(self, record_id: str) -> render.Markup:
+        line = template_line()
+        record = self._record("link", record_id, ("endpoint", "config", "code", "doc"), line)
+        if record is None:
+            return render.unresolved_marker()
+        return render.Markup(
+            f'<a href="{render.attribute(record.url)}" rel="noopener">'
+            f"{render.text(record.title)}</a>"
+        ) + self._marker(record, line)
+
+    def code(self, record_id: str) -> render.Markup:
+        line = template_line()
+        record = self._record("code", record_id, ("code",), line)
+        if record is None:
+            return render.unresolved_marker()
+        call_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if not call_line.strip().startswith("{{") or not call_line.rstrip().endswith("}}"):
+            return self.problem(
+                line,
+                "code() must stand on a line of its own",
+                "Move the {{ code(...) }} call to its own line, indented like the text "
+                "it belongs to",
+                "code-placement",
+            )
+        indent = call_line[: len(call_line) - len(call_line.lstrip())]
+        facts = record.facts
+        block = render.code_block(
+            facts["source"],
+            facts.get("language", "python"),
+            facts["file"].rsplit("/", 1)[-1],
+            indent,
+        )
+        caption = (
+            f'{indent}<span class="bh-code-source">From {render.code(facts["file"])}, '
+            f"{render.code(facts['symbol'])} (tested){self._marker(record, line)}</span>"
+        )
+        return render.Markup(f"{block}\n\n{caption}")
+
+    def _table_rows(
+        self,
+        macro: str,
+        record_ids: tuple[Any, ...],
+        kinds: tuple[str, ...],
+        line: int,
+    ) -> list[tuple[Record, render.Markup]] | None:
+        """Each record with its citation marker, or None after reporting a problem."""
+        if not record_ids:
+            self.problem(
+                line,
+                f"{macro}() was called without a source id",
+                f"Write it as {MACRO_USAGE[macro]}",
+                "macro-arguments",
+            )
+            return None
+        found = [self._record(macro, record_id, kinds, line) for record_id in record_ids]
+        if None in found:
+            return None
+        return [(record, self._marker(record, line)) for record in found]
+
+    def scope_table(self, *record_ids: str) -> render.Markup:
+        """A table of endpoints: operation, request line and the scopes it needs."""
+        line = template_line()
+        rows = self._table_rows("scope_table", record_ids, ("endpoint",), line)
+        if rows is None:
+            return render.unresolved_marker()
+        return render.table(
+            ("Operation", "Request", "Scopes (one from each group)"),
+            [
+                (
+                    render.text(r.title) + marker,
+                    render.endpoint(r),
+                    render.scope_expression(r.facts["scopes"]),
+                )
+                for r, marker in rows
+            ],
+        )
+
+    def fields_table(self, *record_ids: str) -> render.Markup:
+        """A table of config records with named fields: one row per record, one column per field."""
+        line = template_line()
+        rows = self._table_rows("fields_table", record_ids, ("config",), line)
+        if rows is None:
+            return render.unresolved_marker()
+        without = [r.id for r, _ in rows if "fields" not in r.facts]
+        if without:
+            return self.problem(
+                line,
+                f"fields_table() needs records with fields; '{without[0]}' has none",
+                "Use fact() for records that hold a value or values",
+                "wrong-kind",
+            )
+        columns = list(dict.fromkeys(key for r, _ in rows for key in r.facts["fields"]))
+        cells = [
+            [
+                render.code(r.facts["fields"][c]) if c in r.facts["fields"] else render.Markup("")
+                for c in columns
+            ]
+            for r, _ in rows
+        ]
+        for row, (_, marker) in zip(cells, rows, strict=True):
+            row[0] = row[0] + marker
+        return render.table([render.column_heading(c) for c in columns], cells)
+
+    def as_context(self) -> dict[str, Callable[..., render.Markup]]:
+        return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}
+
+
+_SIGNATURES: dict[str, inspect.Signature] = {}
+
+
+def _checked(
+    macros: PageMacros, function: Callable[..., render.Markup]
+) -> Callable[..., render.Markup]:
+    """Turn a call with the wrong arguments into a writer's problem instead of a TypeError."""
+    signature = _SIGNATURES.get(function.__name__)
+    if signature is None:  # the same for every page: work it out once per macro
+        signature = _SIGNATURES[function.__name__] = inspect.signature(function)
+
+    def call(*args: Any, **kwargs: Any) -> render.Markup:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as error:
+            return macros.problem(
+                template_line(),
+                f"{function.__name__}() was called wrongly: {error}",
+                f"Write it as {MACRO_USAGE[function.__name__]}",
+                "macro-arguments",
+            )
+        return function(*args, **kwargs)
+
+    call.__name__ = function.__name__
+    return call
