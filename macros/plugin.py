@@ -241,7 +241,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             theme_scripts=theme_inline_scripts(Path(d) for d in config.theme.dirs),
             own_scripts=frozenset(str(script) for script in config.extra_javascript),
         )
-        problems = self.scanner.scan(site, layout)
+        # A one-off build has spare cores; serve rescans only the pages it rewrote, in-process.
+        workers = (os.cpu_count() or 1) if self.staging is not None else 1
+        problems = self.scanner.scan(site, layout, workers)
         _report(problems)
         if problems:
             raise PluginError(

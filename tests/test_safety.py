@@ -457,3 +457,25 @@ def test_a_planted_unsafe_page_fails_the_build_and_keeps_the_last_good_site(tmp_
     assert "Traceback" not in result.stdout
     assert last_good.read_text() == "last good build"
     assert not (site / "site.building").exists()
+
+
+def test_a_large_site_scanned_in_worker_processes_reports_the_same(tmp_path: Path) -> None:
+    """The parallel scan of a big site finds exactly what the one-process scan finds."""
+    from macros.safety import PARALLEL_FROM
+
+    site = tmp_path / "site"
+    for n in range(PARALLEL_FROM + 10):
+        page = site / f"p{n}" / "index.html"
+        page.parent.mkdir(parents=True)
+        bad = '<a href="javascript:alert(1)">x</a>' if n % 50 == 7 else "<p>fine</p>"
+        page.write_text(f"<html><body>\n{bad}\n</body></html>\n")
+    layout = SiteLayout(
+        shown_as="site",
+        base_path="/",
+        files=frozenset(),
+        built_from={},
+        theme_scripts=(),
+    )
+    alone = scan_site(site, layout)
+    assert len(alone) == 5
+    assert [str(p) for p in scan_site(site, layout, workers=2)] == [str(p) for p in alone]
