@@ -51,10 +51,13 @@ class Settings:
     problems: tuple[Problem, ...] = field(default=())
 
 
+def read_mkdocs_yml(root: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data, read without running it or importing MkDocs."""
+    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+
+
 def read_settings(root: Path) -> Settings:
-    config: dict[str, Any] = (
-        yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    )
+    config = read_mkdocs_yml(root)
     options: dict[str, Any] = {}
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and "beam" in plugin:

@@ -12,9 +12,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import ROOT
 
+from macros.checks import read_mkdocs_yml
 from macros.contract import find_macro_calls
 from macros.frontmatter import read_front_matter
 from macros.pages import PageRenderer
@@ -38,13 +38,6 @@ HOW_TOS = [
 SECTION_PAGES = [LANDING, OVERVIEW, *HOW_TOS]
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running it: tags such as !!python/name are kept as nothing."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def nav_paths(entries) -> list[str]:
     """Every page path in a MkDocs nav, in reading order."""
     found = []
@@ -59,7 +52,7 @@ def nav_paths(entries) -> list[str]:
 
 @pytest.fixture(scope="module")
 def config() -> dict:
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    return read_mkdocs_yml(ROOT)
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
 from macros import outputs
+from macros.checks import read_mkdocs_yml
 from macros.pages import PageRenderer
 from macros.problems import Location
 from macros.records import Record, load_records
@@ -234,12 +234,7 @@ def test_llms_txt_follows_the_format_and_lists_every_page() -> None:
 # --- the real build -------------------------------------------------------------------------------
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running it (tags such as !!python/name become nothing)."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+CONFIG = read_mkdocs_yml(ROOT)
 SITE_URL = CONFIG["site_url"]
 PRODUCTS = next(p["beam"] for p in CONFIG["plugins"] if isinstance(p, dict) and "beam" in p)[
     "products"

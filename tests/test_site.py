@@ -9,10 +9,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
+from macros.checks import read_mkdocs_yml
 from macros.contract import find_macro_calls
 from macros.pages import PageRenderer
 from macros.records import load_records
@@ -30,7 +30,7 @@ def records():
 
 
 def beam_options() -> dict:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config = read_mkdocs_yml(ROOT)
     return next(p["beam"] for p in config["plugins"] if isinstance(p, dict) and "beam" in p)
 
 
@@ -137,7 +137,7 @@ def test_code_records_show_the_tested_function_itself(records) -> None:
 
 
 def test_strict_build_validates_links_and_anchors() -> None:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config = read_mkdocs_yml(ROOT)
     assert config["strict"] is True
     assert config["validation"]["links"]["not_found"] == "warn"
     assert config["validation"]["anchors"] == "warn"

@@ -18,8 +18,9 @@ from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
 from conftest import ROOT
+
+from macros.checks import read_mkdocs_yml
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -53,15 +54,8 @@ def without_browser(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running it (tags such as !!python/name become nothing)."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def site_config() -> dict:
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    return read_mkdocs_yml(ROOT)
 
 
 def site_prefix() -> str:
