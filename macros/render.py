@@ -74,8 +74,9 @@ def joined(values: Sequence[str], word: str) -> Markup:
 
 
 def scope_expression(groups: Iterable[Sequence[str]]) -> Markup:
-    """One scope from each group: `A` or `B`, and `C`."""
-    return Markup(", and ".join(str(joined(group, "or")) for group in groups))
+    """One scope from each group: `A` or `B` **and** `C`."""
+    # "and" in bold: beside a group's own commas it must read as "plus one of these" at a glance.
+    return Markup(" <strong>and</strong> ".join(str(joined(group, "or")) for group in groups))
 
 
 def endpoint(record: Record) -> Markup:

@@ -287,3 +287,12 @@ def test_scope_table_lists_each_endpoint(renderer: PageRenderer) -> None:
     row = page.markdown.splitlines()[2]
     assert row.startswith("| Get a job (Demo API)<sup")
     assert "<code>Demo.jobs.READ</code> or <code>Demo.jobs.ALL</code>" in row
+
+
+def test_scopes_needing_one_from_each_group_join_the_groups_with_a_bold_and() -> None:
+    from macros.render import scope_expression
+
+    assert str(scope_expression([("A", "B"), ("C", "D", "E")])) == (
+        "<code>A</code> or <code>B</code> <strong>and</strong> "
+        "<code>C</code>, <code>D</code> or <code>E</code>"
+    )
