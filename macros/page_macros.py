@@ -130,15 +130,15 @@ class PageMacros:
             shown = render.scope_expression(record.facts["scopes"])
         elif "values" in record.facts:
             shown = render.joined(record.facts["values"], "or")
+        elif "value" in record.facts:
+            shown = render.code(record.facts["value"])
         else:
-            shown = render.code(record.facts.get("value", ""))
-            if "value" not in record.facts:
-                return self.problem(
-                    line,
-                    f"scopes() cannot show '{record_id}': it holds named fields",
-                    f'Use fact("{record_id}", "<field>") to show one of them',
-                    "wrong-kind",
-                )
+            return self.problem(
+                line,
+                f"scopes() cannot show '{record_id}': it holds named fields",
+                f'Use fact("{record_id}", "<field>") to show one of them',
+                "wrong-kind",
+            )
         return shown + self._marker(record, line)
 
     def fact(self, record_id: str, name: str | None = None) -> render.Markup:

@@ -296,3 +296,24 @@ def test_scopes_needing_one_from_each_group_join_the_groups_with_a_bold_and() ->
         "<code>A</code> or <code>B</code> <strong>and</strong> "
         "<code>C</code>, <code>D</code> or <code>E</code>"
     )
+
+
+def test_scopes_of_a_record_with_named_fields_is_a_writers_problem(tmp_path: Path) -> None:
+    sources = tmp_path / "sources" / "p"
+    sources.mkdir(parents=True)
+    (sources / "x.yml").write_text(
+        textwrap.dedent("""\
+        - id: p.hosts
+          kind: config
+          title: Hosts
+          fields: {api: "https://www.zohoapis.com"}
+          url: https://example.com/dc
+          verified_on: 2026-11-20
+    """)
+    )
+    records, _ = load_records(tmp_path)
+    page = PageRenderer(records, {}).render(PATH, '\n{{ scopes("p.hosts") }}\n')
+    assert [str(p) for p in page.problems] == [
+        "docs/page.md:2: scopes() cannot show 'p.hosts': it holds named fields. "
+        'Use fact("p.hosts", "<field>") to show one of them. [wrong-kind]'
+    ]
