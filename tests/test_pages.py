@@ -33,6 +33,16 @@ def messages(renderer: PageRenderer, text: str) -> list[str]:
     return [str(p) for p in render(renderer, text).problems]
 
 
+def records_from(tmp_path: Path, yaml_text: str) -> dict:
+    """Records loaded from one source file written under tmp_path; none may have a problem."""
+    sources = tmp_path / "sources" / "p"
+    sources.mkdir(parents=True)
+    (sources / "x.yml").write_text(textwrap.dedent(yaml_text))
+    records, problems = load_records(tmp_path)
+    assert problems == []
+    return records
+
+
 def markers(markdown: str) -> list[str]:
     return re.findall(r'href="#source-([^"]+)"[^>]*>\[(\d+)\]', markdown)
 
@@ -204,20 +214,17 @@ def test_writers_may_not_type_the_sources_list(renderer: PageRenderer) -> None:
 
 
 def test_record_values_are_escaped_for_html_and_markdown(tmp_path: Path) -> None:
-    sources = tmp_path / "sources" / "p"
-    sources.mkdir(parents=True)
-    (sources / "x.yml").write_text(
-        textwrap.dedent("""\
+    records = records_from(
+        tmp_path,
+        """\
         - id: p.evil
           kind: config
           title: "<script>alert(1)</script> [x](javascript:alert(1))"
           value: '<img src=x onerror=alert(1)> **bold** `code`'
           url: 'https://example.com/?q="><script>alert(1)</script>'
           verified_on: 2026-11-20
-    """)
+    """,
     )
-    records, problems = load_records(tmp_path)
-    assert problems == []
     md = (
         PageRenderer(records, {})
         .render(PATH, '{{ fact("p.evil") }} {{ link("p.evil") }}\n')
@@ -254,10 +261,9 @@ def test_wrong_macro_arguments_are_a_writers_problem(renderer: PageRenderer) -> 
 
 
 def test_scope_and_fields_tables_cite_every_row(tmp_path: Path) -> None:
-    sources = tmp_path / "sources" / "p"
-    sources.mkdir(parents=True)
-    (sources / "x.yml").write_text(
-        textwrap.dedent("""\
+    records = records_from(
+        tmp_path,
+        """\
         - id: p.us
           kind: config
           title: US
@@ -270,9 +276,8 @@ def test_scope_and_fields_tables_cite_every_row(tmp_path: Path) -> None:
           fields: {name: EU, api_domain: "https://www.zohoapis.eu"}
           url: https://example.com/dc
           verified_on: 2026-11-20
-    """)
+    """,
     )
-    records, _ = load_records(tmp_path)
     page = PageRenderer(records, {}).render(PATH, 'Hosts:\n\n{{ fields_table("p.us", "p.eu") }}\n')
     assert page.problems == []
     rows = [line for line in page.markdown.splitlines() if line.startswith("|")]
@@ -299,19 +304,17 @@ def test_scopes_needing_one_from_each_group_join_the_groups_with_a_bold_and() ->
 
 
 def test_scopes_of_a_record_with_named_fields_is_a_writers_problem(tmp_path: Path) -> None:
-    sources = tmp_path / "sources" / "p"
-    sources.mkdir(parents=True)
-    (sources / "x.yml").write_text(
-        textwrap.dedent("""\
+    records = records_from(
+        tmp_path,
+        """\
         - id: p.hosts
           kind: config
           title: Hosts
           fields: {api: "https://www.zohoapis.com"}
           url: https://example.com/dc
           verified_on: 2026-11-20
-    """)
+    """,
     )
-    records, _ = load_records(tmp_path)
     page = PageRenderer(records, {}).render(PATH, '\n{{ scopes("p.hosts") }}\n')
     assert [str(p) for p in page.problems] == [
         "docs/page.md:2: scopes() cannot show 'p.hosts': it holds named fields. "
