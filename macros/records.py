@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import re
 import textwrap
 import time
@@ -246,9 +247,15 @@ def _read_nested(
 # --- code records: the shown source comes from a real, tested file -----------------------------
 
 
+@functools.lru_cache(maxsize=16)
+def _parse(source: str) -> ast.Module:
+    """Parse an example file once, however many code records show functions from it."""
+    return ast.parse(source)
+
+
 def extract_symbol(source: str, symbol: str) -> str | None:
     """The source of a top-level function or class (or `Class.method`), decorators included."""
-    body: list[ast.stmt] = ast.parse(source).body
+    body: list[ast.stmt] = _parse(source).body
     node: ast.AST | None = None
     for part in symbol.split("."):
         node = next(
