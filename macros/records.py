@@ -44,6 +44,8 @@ class Record:
     facts: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     note: str = ""
+    # Zoho's own words from the page at `url` that state the record's facts, copied as published.
+    quote: str = ""
 
     def at(self, name: str) -> Location:
         """Where a field was written (the record's first line when it has no such field)."""
@@ -167,6 +169,7 @@ COMMON: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
     "url": (True, _https),
     "verified_on": (True, yn.date),
     "note": (False, yn.text),
+    "quote": (False, yn.text),
 }
 KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     "endpoint": {
@@ -371,6 +374,7 @@ def _read_record(
         url=common["url"],
         verified_on=common["verified_on"],
         note=common.get("note", ""),
+        quote=common.get("quote", ""),
         product=product,
         location=Location(path, yn.line_of(node)),
         facts=MappingProxyType(values),
