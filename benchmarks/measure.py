@@ -23,6 +23,9 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 class Run:
     seconds: float
     peak_mb: float  # the child's own peak resident memory
+    # CPU time of the child and the worker processes it waited for: unlike wall time, barely
+    # moved by other work on the machine.
+    cpu_seconds: float
     returncode: int
     output: str
 
@@ -36,7 +39,13 @@ def run(command: list[str], cwd: Path) -> Run:
         seconds = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         log.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, child.returncode, log.read())
+        return Run(
+            seconds,
+            usage.ru_maxrss / 1024,
+            usage.ru_utime + usage.ru_stime,
+            child.returncode,
+            log.read(),
+        )
 
 
 def must_succeed(result: Run, what: str) -> Run:

@@ -58,11 +58,15 @@ class SizeResult:
     records: int
     seconds: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VARIANTS})
     peak_mb: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VARIANTS})
+    cpu_seconds: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VARIANTS})
     check_seconds: list[float] = field(default_factory=list)
     sizes: dict = field(default_factory=dict)
 
     def ms_per_page(self, variant: str) -> float:
         return statistics.median(self.seconds[variant]) / self.pages * 1000
+
+    def cpu(self, variant: str) -> float:
+        return statistics.median(self.cpu_seconds[variant])
 
     def ratio(self) -> float:
         return statistics.median(self.seconds["ours"]) / statistics.median(self.seconds["plain"])
@@ -98,9 +102,10 @@ def bench_size(pages: int, rounds: int, out: Path) -> SizeResult:
             )
             result.seconds[variant].append(build.seconds)
             result.peak_mb[variant].append(build.peak_mb)
+            result.cpu_seconds[variant].append(build.cpu_seconds)
             print(
                 f"  round {number + 1} {variant:5}: {build.seconds:7.2f} s, "
-                f"peak {build.peak_mb:4.0f} MB",
+                f"CPU {build.cpu_seconds:7.2f} s, peak {build.peak_mb:4.0f} MB",
                 flush=True,
             )
         check = must_succeed(
@@ -120,11 +125,12 @@ def print_table(results: list[SizeResult]) -> None:
         "| output KB/page ours / plain | site MB ours / plain | page HTML KB | "
         "search index KB/page | check s |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r.pages:,} | {r.ms_per_page('ours'):.1f} | {r.ms_per_page('plain'):.1f} "
-            f"| {r.ratio():.3f} | {r.peak('ours'):.0f} / {r.peak('plain'):.0f} "
+            f"| {r.ratio():.3f} | {r.cpu('ours'):.1f} / {r.cpu('plain'):.1f} "
+            f"| {r.peak('ours'):.0f} / {r.peak('plain'):.0f} "
             f"| {r.kb_per_page('ours'):.1f} / {r.kb_per_page('plain'):.1f} "
             f"| {r.site_mb('ours'):.1f} / {r.site_mb('plain'):.1f} "
             f"| {r.sizes['ours'].median_page_bytes / 1024:.1f} "

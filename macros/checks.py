@@ -17,7 +17,9 @@ from typing import Any
 
 import yaml
 
+from . import allowlist, static_files
 from .frontmatter import read_page
+from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .records import Record, load_records
@@ -49,6 +51,10 @@ class Settings:
     omitted_pages_stop_build: bool = False
     not_in_nav: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    # The scripts mkdocs.yml lists (extra_javascript): the only scripts under docs/ published.
+    own_scripts: tuple[str, ...] = ()
+    # markdown_extensions as written in mkdocs.yml, to convert pages as the build does.
+    markdown_extensions: tuple[Any, ...] = ()
 
 
 def read_mkdocs_yml(root: Path) -> dict[str, Any]:
@@ -77,6 +83,11 @@ def read_settings(root: Path) -> Settings:
         omitted_pages_stop_build=omitted == "warn" and bool(config.get("strict")),
         not_in_nav=tuple(p.strip().lstrip("/") for p in str(not_in_nav).splitlines() if p.strip()),
         problems=tuple(problems),
+        own_scripts=tuple(
+            str(s.get("path", "") if isinstance(s, dict) else s)
+            for s in config.get("extra_javascript") or []
+        ),
+        markdown_extensions=tuple(config.get("markdown_extensions") or []),
     )
 
 
@@ -137,8 +148,11 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
     records, problems = load_records(root, settings.sources)
     problems += settings.problems
     renderer = PageRenderer(records, settings.products)
+    docs = root / settings.docs_dir
+    problems += static_files.docs_problems(docs, root, settings.own_scripts)
+    converter = Converter({"markdown_extensions": list(settings.markdown_extensions)})
     pages = []
-    for page in sorted((root / settings.docs_dir).rglob("*.md")):
+    for page in sorted(docs.rglob("*.md")):
         text, unreadable = read_page(page, page.relative_to(root).as_posix())
         problems += unreadable
         if text is None:
@@ -146,6 +160,10 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
         rendered = renderer.render(page.relative_to(root).as_posix(), text)
         pages.append(rendered)
         problems += rendered.problems
+        if not any(p.severity == "error" for p in rendered.problems):
+            # What the build's allowlist reads: the page's HTML as Markdown makes it.
+            html = converter.html(rendered.markdown)
+            problems += allowlist.page_problems(html, rendered.path, text, rendered.body_line)
     problems += unused_sources(records, pages)
     problems += stale_sources(records.values(), today or dt.date.today(), settings.review_days)
     problems += pages_outside_nav(settings, pages)

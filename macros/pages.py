@@ -34,6 +34,7 @@ class RenderedPage:
     markdown: str
     citations: Citations
     problems: list[Problem]
+    body_line: int = 1  # the first line after the front matter
 
 
 # --- plain pages without Jinja's compiler ---------------------------------------------------------
@@ -137,7 +138,9 @@ class PageRenderer:
                 self.products, path, lines, matter, template_source, macros.calls
             )
         markdown = self._assemble(matter, body.lstrip("\n"), macros.citations)
-        return RenderedPage(path, matter.values, markdown, macros.citations, sorted(problems))
+        return RenderedPage(
+            path, matter.values, markdown, macros.citations, sorted(problems), matter.end_line + 1
+        )
 
     def _render_template(self, template_source: str, path: str, macros: PageMacros) -> str:
         if not self.always_jinja:

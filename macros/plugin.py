@@ -11,7 +11,6 @@ import logging
 import os
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -21,15 +20,14 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Section
 from mkdocs.utils import CountHandler
 
-from . import outputs
+from . import allowlist, outputs, static_files
 from .builddate import date_builds_from_content
 from .checks import DEFAULT_REVIEW_DAYS, stale_sources
 from .frontmatter import read_page
 from .pages import PageRenderer, RenderedPage
 from .problems import Problem
-from .publish import Staging
+from .publish import Busy, Staging
 from .records import load_records
-from .safety import RepeatedScan, SiteLayout, theme_inline_scripts
 from .settings import problems_by_option
 from .site_files import SiteFiles, SiteSettings
 
@@ -70,18 +68,25 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def on_config(self, config):
         self.staging = Staging(Path(config.site_dir)) if getattr(self, "stage", False) else None
         if self.staging is not None:
+            try:
+                self.staging.lock()  # before anything is touched: one build per output folder
+            except Busy as busy:
+                self.staging = None  # not ours to clean up
+                raise PluginError(str(busy)) from None
             self.staging.recover()  # first, so that even a failing build puts the last site back
         # Kept across serve rebuilds, so a rebuild redoes only what an edit changed.
         self.site_files = getattr(self, "site_files", None) or SiteFiles()
-        self.scanner = getattr(self, "scanner", None) or RepeatedScan()
         self.root = Path(config.config_file_path).resolve().parent
         self.rendered: dict[str, RenderedPage] = {}
-        self.built_from: dict[str, str] = {}  # built file -> writer's page, for safety messages
         self.page_problems: list[Problem] = []
         # serve keeps the cache, so a rebuild reads only the record files that changed
         self.records_cache: dict = getattr(self, "records_cache", {})
         records, problems = load_records(self.root, self.config.sources, self.records_cache)
         problems += _unreadable_pages(Path(config.docs_dir), self.root)
+        # Files beside the pages are published as they are: check them where they enter.
+        problems += static_files.docs_problems(
+            Path(config.docs_dir), self.root, (str(script) for script in config.extra_javascript)
+        )
         _report(problems)
         if problems:
             raise PluginError(
@@ -113,7 +118,6 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         path = self._repo_path(page.file)
         rendered = self._render(path, page.file.content_string)  # on_files rendered it already
         self.rendered[page.file.src_uri] = rendered
-        self.built_from[page.file.dest_uri] = path
         self.page_problems += rendered.problems
         _report(rendered.problems)
         return rendered.markdown
@@ -153,7 +157,6 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             self.citing,
             keep=self.staging is None,
         )
-        self._refuse_unsafe_html(config)
         logging.getLogger("mkdocs").removeHandler(self.counter)
         if self.staging is None:
             return
@@ -203,6 +206,17 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         return nav
 
     def on_page_content(self, html, page, config, files):
+        # The trust boundary: the page's HTML, before the theme wraps it, against the allowlist.
+        rendered = self.rendered.get(page.file.src_uri)
+        if rendered is not None:
+            problems = allowlist.page_problems(
+                html, rendered.path, page.file.content_string, rendered.body_line
+            )
+        else:  # a sources page, made from the records by the generator
+            problems = allowlist.page_problems(html, page.file.src_uri, "", 1)
+        self.page_problems += problems
+        _report(problems)
+
         def load(path: str) -> str | None:
             file = files.get_file_from_path(path)
             return (
@@ -228,28 +242,6 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             )
             page.meta["beam_json_ld"] = outputs.json_ld_script(article)
         return context
-
-    def _refuse_unsafe_html(self, config) -> None:
-        """Scan every built page before it can be published (macros/safety.py holds the rules)."""
-        site = Path(config.site_dir)
-        final = self.staging.final if self.staging is not None else site
-        layout = SiteLayout(
-            shown_as=_shown(final, self.root),
-            base_path=urlsplit(config.site_url or "").path,
-            files=frozenset(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()),
-            built_from=self.built_from,
-            theme_scripts=theme_inline_scripts(Path(d) for d in config.theme.dirs),
-            own_scripts=frozenset(str(script) for script in config.extra_javascript),
-        )
-        # A one-off build has spare cores; serve rescans only the pages it rewrote, in-process.
-        workers = (os.cpu_count() or 1) if self.staging is not None else 1
-        problems = self.scanner.scan(site, layout, workers)
-        _report(problems)
-        if problems:
-            raise PluginError(
-                f"{len(problems)} unsafe thing(s) in the built pages; nothing was published "
-                "and the last good site is untouched. Fix the lines above."
-            )
 
     def on_build_error(self, error):
         logging.getLogger("mkdocs").removeHandler(getattr(self, "counter", logging.NullHandler()))

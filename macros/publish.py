@@ -1,13 +1,24 @@
 """Publishing a build only when it succeeded: build into `<site>.building`, then swap it in.
 
-Owns: the staging folder, the swap, and repairing a swap that was interrupted. Does not own:
-deciding whether a build succeeded (the adapter knows MkDocs' verdict).
+Owns: the staging folder, the swap, repairing a swap that was interrupted, and the lock that lets
+one build at a time write beside the output folder. Does not own: deciding whether a build
+succeeded (the adapter knows MkDocs' verdict).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one writer at a time is then the writer's job
+    fcntl = None  # type: ignore[assignment]
+
+
+class Busy(Exception):
+    """Another build holds the output folder's lock."""
 
 
 class Staging:
@@ -17,6 +28,34 @@ class Staging:
         self.final = final
         self.staging = final.with_name(final.name + ".building")
         self.old = final.with_name(final.name + ".old")
+        self.lock_file = final.with_name(final.name + ".lock")
+        self._lock: int | None = None
+
+    def lock(self) -> None:
+        """Hold the output folder for this build; raise Busy if another build holds it.
+
+        Two builds sharing one staging folder could publish the output of the one that failed,
+        so the second stops at once, before it touches anything. The lock goes with the process,
+        so a killed build never leaves the folder locked.
+        """
+        if fcntl is None or self._lock is not None:
+            return
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(handle)
+            raise Busy(
+                f"another build is writing {self.final.name}/ right now; wait for it to finish, "
+                "then build again (nothing was changed)"
+            ) from None
+        self._lock = handle
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the file releases the lock
+            self._lock = None
 
     def recover(self) -> None:
         """A build stopped between publish()'s two renames left only `<site>.old`: put it back."""
@@ -35,6 +74,8 @@ class Staging:
             self.final.rename(self.old)
         self.staging.rename(self.final)
         shutil.rmtree(self.old, ignore_errors=True)
+        self.unlock()
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        self.unlock()

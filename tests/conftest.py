@@ -49,3 +49,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_mkdocs(ROOT, "build", "--strict", "--site-dir", str(out))
     assert result.returncode == 0, result.stdout
     return out
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of tests/hostile.py, built once per session with `mkdocs build --strict`."""
+    from hostile import lay_out_hostile_site
+
+    site = lay_out_hostile_site(tmp_path_factory.mktemp("hostile"))
+    result = run_mkdocs(site, "build", "--strict")
+    assert result.returncode == 0, result.stdout
+    return site / "site"

@@ -1,367 +1,418 @@
-"""Safe output: hostile record values reach readers as text, and the post-build scan stops any
-built page that holds a script, an event handler or a javascript: URL we did not ship."""
+"""Safe by construction: the allowlist reads each page's HTML as browsers do, the files beside the
+pages are checked where they enter, and hostile record values reach readers as text."""
 
 from __future__ import annotations
 
+import fcntl
 import json
-import re
-import textwrap
+import os
 from pathlib import Path
 
-import material
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT, make_fixture_site, run_mkdocs
+from hostile import HOSTILE, HOSTILE_CODE, hostile_records
+from test_fixture_sites import run_check
 
+from macros import allowlist
+from macros.publish import Busy, Staging
 from macros.records import load_records
-from macros.safety import SiteLayout, scan_page, scan_site, theme_inline_scripts
+from macros.static_files import css_findings, docs_problems, svg_findings
 
-MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
-THEME_SCRIPTS = theme_inline_scripts([MATERIAL_TEMPLATES])
 TODO = (
-    "Remove it from the raw HTML in docs/bad.md: pages may use plain HTML, but nothing a browser "
-    "runs, embeds or redirects to. [unsafe-html]"
+    "Remove it, or write it as plain Markdown: pages may use only the HTML listed in "
+    "CONTRIBUTING.md (Raw HTML in pages). [raw-html]"
 )
 
 
-def layout(**changes) -> SiteLayout:
-    values = dict(
-        shown_as="site",
-        base_path="/help/",
-        files=frozenset(
-            {
-                "assets/javascripts/bundle.js",
-                "assets/ours.js",
-                "assets/other.js",
-                "guide/index.html",
-            }
-        ),
-        built_from={"guide/index.html": "docs/bad.md"},
-        theme_scripts=THEME_SCRIPTS,
-        own_scripts=frozenset({"assets/ours.js"}),  # listed under extra_javascript
-    )
-    return SiteLayout(**{**values, **changes})
+def found(markup: str) -> list[str]:
+    return [finding.what for finding in allowlist.findings(markup)]
 
 
-def scan(body: str, page: str = "guide/index.html") -> list[str]:
-    return [str(p) for p in scan_page(f"<html><body>\n{body}\n</body></html>", page, layout())]
-
-
-# --- the scan itself ------------------------------------------------------------------------------
+# --- the allowlist, read as browsers read HTML ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("markup", "what"),
     [
+        # Constructs Python's html.parser reads differently from browsers: each hid a live
+        # element from the post-build scan this allowlist replaces.
         pytest.param(
-            '<img src="x.png" onerror="alert(1)">',
-            "<img> has an inline event handler (onerror=...)",
-            id="event-handler",
+            "<!--><img src=x onerror=alert(1)>-->",
+            ["<img> has the attribute onerror=, which pages may not use"],
+            id="comment-closed-by-its-own-opener",
         ),
         pytest.param(
-            "<svg><g ONload=alert(1)></g></svg>",
-            "<g> has an inline event handler (onload=...)",
-            id="event-handler-in-svg-uppercase",
+            "<![CDATA[><img src=x onerror=alert(1)>]]>",
+            ["<img> has the attribute onerror=, which pages may not use"],
+            id="cdata-outside-foreign-content",
         ),
         pytest.param(
-            '<a href="javascript:alert(1)">x</a>',
-            "<a> has a script URL in href ('javascript:alert(1)')",
-            id="javascript-href",
+            "<svg><style><img src=x onerror=alert(1)></style></svg>",
+            [
+                "<svg> is not allowed in pages",
+                "<style> is not allowed in pages",
+                "<img> has the attribute onerror=, which pages may not use",
+            ],
+            id="svg-style-breakout",
+        ),
+        pytest.param(
+            "<math><style><img src=x onerror=alert(1)></style></math>",
+            [
+                "<math> is not allowed in pages",
+                "<style> is not allowed in pages",
+                "<img> has the attribute onerror=, which pages may not use",
+            ],
+            id="math-style-breakout",
+        ),
+        pytest.param(
+            '<textarea><p title="</textarea><img src=x onerror=alert(1)>"></textarea>',
+            [
+                "<textarea> is not allowed in pages",
+                "<img> has the attribute onerror=, which pages may not use",
+            ],
+            id="textarea-attribute-breakout",
+        ),
+        pytest.param(
+            "<IMG SRC=x ONERROR=alert(1)>",
+            ["<img> has the attribute onerror=, which pages may not use"],
+            id="upper-case",
         ),
         pytest.param(
             '<a href=" &#x4A;ava&#x09;script&colon;alert(1)">x</a>',
-            "<a> has a script URL in href ('Java\\tscript:alert(1)')",
+            ["<a> has href='Java\\tscript:alert(1)', a kind of address pages may not use"],
             id="javascript-href-disguised-with-entities-and-a-tab",
         ),
         pytest.param(
-            '<form><button formaction="vbscript:msgbox(1)">x</button></form>',
-            "<button> has a script URL in formaction ('vbscript:msgbox(1)')",
-            id="vbscript-formaction",
-        ),
-        pytest.param(
             '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
-            "<a> links to a data: URL in href",
-            id="data-href",
+            [
+                "<a> has href='data:text/html;base64,PHNjcmlwdD4=', a kind of address pages "
+                "may not use"
+            ],
+            id="data-link",
         ),
         pytest.param(
-            '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
-            "<a> has a script URL in xlink:href ('javascript:alert(1)')",
-            id="svg-xlink",
+            '<img src="https://tracker.example/pixel.png" alt="">',
+            [
+                "<img> has src='https://tracker.example/pixel.png', a kind of address pages "
+                "may not use"
+            ],
+            id="image-from-another-site",
         ),
         pytest.param(
-            "<script>alert(1)</script>",
-            "<script> holds inline code that is not one of the theme's own scripts",
-            id="inline-script",
+            '<img src="//tracker.example/pixel.png" alt="">',
+            ["<img> has src='//tracker.example/pixel.png', a kind of address pages may not use"],
+            id="image-from-another-site-without-scheme",
         ),
         pytest.param(
-            "<svg><script>alert(1)</script></svg>",
-            "<script> holds inline code that is not one of the theme's own scripts",
-            id="script-in-svg",
+            '<p style="background:url(https://tracker.example/)">x</p>',
+            ["<p> has the attribute style=, which pages may not use"],
+            id="style-attribute",
         ),
         pytest.param(
-            '<script src="https://evil.example/x.js"></script>',
-            "<script> loads 'https://evil.example/x.js', which is not one of the site's own "
-            "scripts",
-            id="external-script",
+            '<table><tr><td style="text-align: left; background: url(x)">x</td></tr></table>',
+            ["<td> has a style attribute"],
+            id="style-beyond-table-alignment",
         ),
         pytest.param(
-            '<script src="//evil.example/x.js"></script>',
-            "<script> loads '//evil.example/x.js', which is not one of the site's own scripts",
-            id="protocol-relative-script",
-        ),
-        pytest.param(
-            '<script src="../assets/javascripts/../../x.js"></script>',
-            "<script> loads '../assets/javascripts/../../x.js', which is not one of the site's "
-            "own scripts",
-            id="script-climbing-out-of-the-theme-folder",
-        ),
-        pytest.param(
-            '<script src="../assets/other.js"></script>',
-            "<script> loads '../assets/other.js', which is not one of the site's own scripts",
-            id="script-not-listed-in-extra-javascript",
-        ),
-        pytest.param(
-            '<script src="../assets/javascripts/planted.js"></script>',
-            "<script> loads '../assets/javascripts/planted.js', which the build did not write",
-            id="script-the-build-did-not-write",
-        ),
-        pytest.param(
-            '<script src="../assets/javascripts/bundle.js">alert(1)</script>',
-            "<script> has both a src and inline code",
-            id="script-with-src-and-code",
-        ),
-        pytest.param(
-            '<script type="application/ld+json">{"a": </script>',
-            "<script> of type application/ld+json does not hold valid JSON",
-            id="broken-json-data-block",
-        ),
-        pytest.param(
-            '<script type="text/vbscript">msgbox(1)</script>',
-            "<script> has the unknown type 'text/vbscript'",
-            id="unknown-script-type",
+            "<script>alert(1)</script>", ["<script> is not allowed in pages"], id="script"
         ),
         pytest.param(
             '<iframe src="https://example.com/"></iframe>',
-            "<iframe> embeds or redirects to other content",
+            ["<iframe> is not allowed in pages"],
             id="iframe",
         ),
         pytest.param(
-            '<object data="https://example.com/x.swf"></object>',
-            "<object> embeds or redirects to other content",
-            id="object",
-        ),
-        pytest.param(
-            '<meta http-equiv="Refresh" content="0; url=https://evil.example/">',
-            "<meta http-equiv=refresh> redirects the reader",
+            '<meta http-equiv="refresh" content="0; url=https://evil.example/">',
+            ["<meta> is not allowed in pages"],
             id="meta-refresh",
         ),
+        pytest.param('<base href="https://evil.example/">', ["<base> is not allowed in pages"]),
         pytest.param(
-            "<p>text</p>\n<script>alert(1)",
-            "<script> holds inline code that is not one of the theme's own scripts",
-            id="unterminated-script",
+            '<form action="https://evil.example/"><input name=q></form>',
+            ["<form> is not allowed in pages", "<input> is not allowed in pages"],
+            id="form",
+        ),
+        pytest.param(
+            "<details open ontoggle=alert(1)><summary>x</summary></details>",
+            ["<details> has the attribute ontoggle=, which pages may not use"],
+            id="event-on-an-allowed-element",
+        ),
+        pytest.param(
+            '<p data-md-component="announce">x</p>',
+            ["<p> has the attribute data-md-component=, which pages may not use"],
+            id="theme-data-attribute",
+        ),
+        pytest.param(
+            '<a href="#x" target="_top">x</a>',
+            ["<a> has target='_top'"],
+            id="target-other-than-blank",
+        ),
+        pytest.param(
+            "<p>ends inside a comment <!-- never closed",
+            [
+                "the page's HTML does not end where it should: a comment, an attribute's "
+                "quotes or a tag is left open, so it would swallow the rest of the page"
+            ],
+            id="unclosed-comment",
+        ),
+        pytest.param(
+            '<a title="never closed>x</a>',
+            [
+                "the page's HTML does not end where it should: a comment, an attribute's "
+                "quotes or a tag is left open, so it would swallow the rest of the page"
+            ],
+            id="unclosed-attribute",
         ),
     ],
 )
-def test_the_scan_names_the_built_file_line_and_the_page_to_fix(markup: str, what: str) -> None:
-    line = 2 + markup.count("\n") if markup.startswith("<p>") else 2
-    assert scan(markup) == [f"site/guide/index.html:{line}: {what}. {TODO}"]
+def test_the_allowlist_refuses_what_browsers_would_run_or_load(markup: str, what: list) -> None:
+    assert found(markup) == what
 
 
 @pytest.mark.parametrize(
     "markup",
     [
-        pytest.param('<a href="https://example.com/">x</a> <a href="#top">top</a>', id="links"),
-        pytest.param('<img src="data:image/png;base64,iVBORw0KGgo=" alt="">', id="data-image"),
+        pytest.param(
+            '<p><a href="https://example.com/">x</a> <a href="#top">top</a> '
+            '<a href="../other/">o</a> <a href="mailto:a@example.com">m</a></p>',
+            id="links",
+        ),
+        pytest.param('<img src="../assets/x.png" alt="x" width="20">', id="image-on-the-site"),
         pytest.param('<p title="Why javascript: is refused">x</p>', id="word-in-a-title"),
-        pytest.param('<script src="../assets/javascripts/bundle.js"></script>', id="theme-bundle"),
-        pytest.param('<script src="/help/assets/javascripts/bundle.js"></script>', id="absolute"),
-        pytest.param('<script src="../assets/ours.js?v=2"></script>', id="extra-javascript"),
+        pytest.param("<details open><summary>x</summary>y</details>", id="details"),
+        pytest.param('<div markdown="1" class="note" aria-label="x">y</div>', id="div-markdown"),
         pytest.param(
-            '<script type="application/ld+json">{"@type": "TechArticle"}</script>', id="json-ld"
+            '<table><tr><th style="text-align: left;">a</th><td align="right">b</td></tr></table>',
+            id="table-alignment",
         ),
+        pytest.param("<p>a <kbd>Ctrl</kbd> <!-- a closed comment --> b</p>", id="kbd-comment"),
         pytest.param(
-            '<script id="__config" type="application/json">{"base": ".."}</script>',
-            id="material-config",
+            '<sup class="bh-cite" id="cite-a-1"><a class="footnote-ref" href="#source-a" '
+            'aria-label="Source 1: A">[1]</a></sup>',
+            id="citation-marker",
         ),
-        pytest.param("<details open><summary>x</summary>y</details>", id="open-is-not-on"),
     ],
 )
-def test_the_scan_lets_ordinary_and_theme_markup_through(markup: str) -> None:
-    assert scan(markup) == []
+def test_the_allowlist_lets_ordinary_markup_through(markup: str) -> None:
+    assert found(markup) == []
 
 
-def test_a_page_with_no_writer_source_names_the_template() -> None:
-    assert [
-        str(p)
-        for p in scan_page('<a href="javascript:x()">x</a>', "404.html", layout(built_from={}))
-    ] == [
-        "site/404.html:1: <a> has a script URL in href ('javascript:x()'). Remove it from the "
-        "template or page that wrote it: pages may use plain HTML, but nothing a browser runs, "
-        "embeds or redirects to. [unsafe-html]"
-    ]
+PLANTED = """\
+---
+title: Planted
+---
 
+Intro.
 
-def test_theme_scripts_come_from_the_installed_theme_with_values_as_wildcards() -> None:
-    """Material's inline scripts pass wherever the site lives; a changed script does not."""
-    material_base = (MATERIAL_TEMPLATES / "partials/javascripts/base.html").read_text()
-    body = material_base.split("<script>", 1)[1].split("</script>", 1)[0]
-    for base in ("..", "/beam-help/", "."):
-        assert (
-            scan(f"<script>{body.replace('{{ config.extra.scope | d(base_url) }}', base)}</script>")
-            == []
-        )
-    tampered = body.replace("{{ config.extra.scope | d(base_url) }}", '",alert(1),"')
-    assert len(scan(f"<script>{tampered}</script>")) == 1
-    assert (
-        len(
-            scan(
-                f"<script>{body.replace('{{ config.extra.scope | d(base_url) }}', '.')};"
-                "alert(1)</script>"
-            )
-        )
-        == 1
-    )
+<a href="javascript:alert(1)">click</a> and <img src=x onerror=alert(2)>
 
+<!--><img src=x onerror=alert(3)>-->
 
-def test_theme_scripts_are_read_from_overrides_too(tmp_path: Path) -> None:
-    (tmp_path / "partials").mkdir()
-    (tmp_path / "partials" / "x.html").write_text(
-        '<script>var a="{{ base_url }}"</script>\n<script>{% if x %}b(){% endif %}</script>'
-    )
-    (only,) = theme_inline_scripts([tmp_path])  # a script built by {% if %} is never allowed
-    assert only.fullmatch('var a="../.."') and only.fullmatch('var a=""')
-    assert not only.fullmatch('var a="x",alert(1),""') and not only.fullmatch('var a="x";b()')
+[typed link](javascript:alert(4))
 
-
-def test_the_real_site_passes_the_scan(built_site: Path) -> None:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
-    theme_dirs = [MATERIAL_TEMPLATES]
-    if "custom_dir" in config["theme"]:
-        theme_dirs.insert(0, ROOT / config["theme"]["custom_dir"])
-    files = frozenset(p.relative_to(built_site).as_posix() for p in built_site.rglob("*"))
-    own = frozenset(config.get("extra_javascript", []))
-    site = SiteLayout("site", "/beam-help/", files, {}, theme_inline_scripts(theme_dirs), own)
-    assert [str(p) for p in scan_site(built_site, site)] == []
-    assert len(list(built_site.rglob("*.html"))) >= 3
-
-
-# --- hostile record values, built for real ------------------------------------------------------
-
-HOSTILE = {
-    "script": '<script>alert("title")</script>',
-    "attribute": '"><img src=x onerror=alert(1)>',
-    "single-quote": "' onmouseover='alert(3)",
-    "markdown-link": "[click me](javascript:alert(1))",
-    "markdown-image": "![x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "raw-link": '<a href="javascript:alert(2)">x</a>',
-    "autolink": "<javascript:alert(4)>",
-    "jinja": "{{ cite.__globals__ }}{% raw %}",
-    "entity": "&lt;script&gt;alert(5)&lt;/script&gt;",
-    "attr-list": '![x](y){: onmouseover="alert(10)" } `code` \\*',
+Text.
+{: onclick="alert(5)" }
+"""
+# The lines of PLANTED where each refusal must point, counted in the file itself.
+PLANTED_LINES = {
+    7: ["<a> has href='javascript:alert(1)', a kind of address pages may not use",
+        "<img> has the attribute onerror=, which pages may not use"],
+    9: ["<img> has the attribute onerror=, which pages may not use"],
+    11: ["<a> has href='javascript:alert(4)', a kind of address pages may not use"],
+    14: ["<p> has the attribute onclick=, which pages may not use"],
 }
 
 
-def hostile_records() -> str:
-    """Every text field of every kind carries a hostile value; JSON strings are YAML strings."""
-    h = {name: json.dumps(value) for name, value in HOSTILE.items()}
-    return textwrap.dedent(
-        f"""\
-        - id: demo.get-job
-          kind: endpoint
-          title: {h["script"]}
-          method: GET
-          path: {json.dumps("/demo/" + HOSTILE["attribute"])}
-          host: api-domain
-          scopes: [[{h["single-quote"]}, {h["markdown-link"]}]]
-          read_only: true
-          note: {h["raw-link"]}
-          url: "https://example.com/\\"onmouseover=\\"alert(1)"
-          verified_on: 2026-11-20
-
-        - id: demo.statuses
-          kind: config
-          title: {h["markdown-image"]}
-          values: [{h["autolink"]}, {h["jinja"]}]
-          url: "https://example.com/'><script>alert(1)</script>"
-          verified_on: 2026-11-20
-
-        - id: demo.limits
-          kind: config
-          title: {h["entity"]}
-          fields:
-            batch: {h["attribute"]}
-            {json.dumps("<b onclick=alert(6)>x</b>")}: {h["script"]}
-          url: https://example.com/limits
-          verified_on: 2026-11-20
-
-        - id: demo.overview
-          kind: doc
-          title: {h["jinja"]}
-          publisher: {h["raw-link"]}
-          note: {h["attr-list"]}
-          url: "https://example.com/![x](data:text/html,x){{:onfocus=alert(11)}}"
-          verified_on: 2026-11-21
-
-        - id: demo.wait
-          kind: code
-          title: {h["attr-list"]}
-          file: examples/demo.py
-          symbol: wait
-          url: https://example.com/docs/get-job.html
-          verified_on: 2026-11-22
-        """
+def planted_messages(path: str) -> list[str]:
+    return sorted(
+        f"{path}:{line}: {what}. {TODO}" for line, whats in PLANTED_LINES.items() for what in whats
     )
 
 
-HOSTILE_PAGE = """\
----
-title: How to get a demo job
-type: how-to
-product: demo
-summary: Fetch one job by its ID.
----
+def test_several_refusals_on_one_page_each_name_their_own_line() -> None:
+    from macros.markdown_html import Converter
 
-## Why this matters
-
-Jobs run later {{ cite("demo.overview") }}; read {{ link("demo.overview") }}.
-
-## Step-by-step
-
-1. Send {{ endpoint("demo.get-job") }} with {{ scopes("demo.get-job") }}.
-2. Read the status: {{ fact("demo.statuses") }} and {{ fact("demo.limits", "batch") }}.
-
-    {{ code("demo.wait") }}
-
-{{ scope_table("demo.get-job") }}
-
-{{ fields_table("demo.limits") }}
-
-## Common pitfalls
-
-- **Wrong path.** Check it {{ cite("demo.get-job") }}.
-
-## What to check
-
-- **Status.** It is one of the listed values {{ cite("demo.statuses") }}.
-"""
-
-HOSTILE_CODE = '''\
-def wait(get, job_id):
-    """</code></pre><script>alert(7)</script>"""
-    return "<img src=x onerror=alert(8)>"
-'''
+    html = Converter({"markdown_extensions": ["attr_list", "md_in_html"]}).html(
+        PLANTED.split("---", 2)[2]
+    )
+    problems = allowlist.page_problems(html, "docs/bad.md", PLANTED, 4)
+    assert sorted(str(p) for p in problems) == planted_messages("docs/bad.md")
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = make_fixture_site(tmp_path_factory.mktemp("hostile"))
-    (site / "sources" / "demo" / "records.yml").write_text(hostile_records(), encoding="utf-8")
-    (site / "docs" / "index.md").write_text(HOSTILE_PAGE, encoding="utf-8")
-    (site / "examples" / "demo.py").write_text(HOSTILE_CODE, encoding="utf-8")
+def test_a_planted_unsafe_page_fails_build_and_check_alike_and_keeps_the_last_good_site(
+    tmp_path: Path,
+) -> None:
+    site = make_fixture_site(tmp_path)
+    (site / "docs" / "bad.md").write_text(PLANTED)
+    last_good = site / "site" / "index.html"
+    last_good.parent.mkdir()
+    last_good.write_text("last good build")
+
     result = run_mkdocs(site, "build", "--strict")
-    assert result.returncode == 0, result.stdout
-    return site / "site"
+    check = run_check(site)
+
+    assert result.returncode == 1
+    printed = [row.split("-  ", 1)[-1] for row in result.stdout.splitlines() if row.strip()]
+    expected = planted_messages("docs/bad.md")
+    assert sorted(row for row in printed if row.startswith("docs/")) == expected, result.stdout
+    assert "Traceback" not in result.stdout
+    assert last_good.read_text() == "last good build"
+    assert not (site / "site.building").exists()
+    assert check.returncode == 1
+    assert sorted(check.stdout.splitlines()) == expected, check.stdout
+
+
+# --- files beside the pages ----------------------------------------------------------------------
+
+
+def test_svg_drawings_may_hold_shapes_and_styles_only() -> None:
+    assert svg_findings((ROOT / "docs" / "assets" / "bulk-job-lifecycle.svg").read_text()) == []
+    hostile = (
+        '<svg xmlns="http://www.w3.org/2000/svg">\n'
+        "<script>alert(1)</script>\n"
+        '<rect onclick="alert(2)"/>\n'
+        "<foreignObject><p>x</p></foreignObject>\n"
+        '<use href="https://evil.example/x.svg#a"/>\n'
+        '<set attributeName="href" to="javascript:alert(3)"/>\n'
+        "<style>@import url(https://evil.example/x.css);</style>\n"
+        "</svg>\n"
+    )
+    assert svg_findings(hostile) == [
+        (2, "<script> is not allowed in drawings"),
+        (3, "<rect> has an event handler (onclick=)"),
+        (4, "<foreignObject> is not allowed in drawings"),
+        (4, "<p> is not allowed in drawings"),
+        (5, "<use> refers to 'https://evil.example/x.svg#a' outside the drawing"),
+        (6, "<set> is not allowed in drawings"),
+        (7, "the styles use @import"),
+        (7, "the styles load 'https://evil.example/x.css' from outside the site"),
+    ]
+
+
+def test_svg_declarations_an_xml_reader_would_expand_are_refused() -> None:
+    entity = '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]>\n'
+    assert svg_findings(entity + "<svg>&x;</svg>") == [
+        (2, "the drawing holds a <!DOCTYPE>, <!ENTITY> or <?...?> declaration")
+    ]
+
+
+def test_stylesheets_may_not_load_from_elsewhere() -> None:
+    assert css_findings('a::after { content: "Note: \\FE0E"; background: url(x.png) }') == []
+    assert css_findings((ROOT / "docs" / "assets" / "beam.css").read_text()) == []
+    assert css_findings(
+        "@import 'x.css'; a { background: u\\72l(https://evil.example/a.png) }"
+        ' b { background: image-set("\\2f\\2f evil.example/b.png" 1x) }'
+    ) == [
+        (1, "the styles use @import"),
+        (1, "the styles load 'https://evil.example/a.png' from outside the site"),
+        (1, "the styles load '//evil.example/b.png' from outside the site"),
+    ]
+
+
+def test_files_beside_the_pages_are_refused_unless_allowed(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    docs = root / "docs"
+    (docs / "assets" / "javascripts").mkdir(parents=True)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("TOKEN=1")
+    files = {
+        "index.md": "# Home",
+        "assets/ours.js": "1",
+        "assets/javascripts/planted.js": "alert(1)",
+        "assets/page.htm": "<script>alert(1)</script>",
+        "assets/page.xhtml": "<x/>",
+        "assets/run.svg": '<svg onload="alert(1)"/>',
+        "assets/fine.svg": "<svg><rect/></svg>",
+        "assets/photo.png": "png",
+        "assets/.hidden.js": "not published",
+    }
+    for name, text in files.items():
+        (docs / name).write_text(text)
+    (docs / "assets" / "env.txt").symlink_to("/proc/self/environ")
+    (docs / "assets" / "secret.txt").symlink_to(outside)
+    (docs / "linked").symlink_to(tmp_path, target_is_directory=True)  # a folder outside
+
+    problems = [str(p) for p in docs_problems(docs, root, ["assets/ours.js"])]
+
+    outside_todo = "Copy the file into the repository instead of linking to it. [unsafe-file]"
+    assert problems == [
+        "docs/assets/env.txt:1: this file lies outside the repository (through a link or a "
+        f"path). {outside_todo}",
+        "docs/assets/javascripts/planted.js:1: this script is not one of the site's own "
+        "scripts. Remove it; a script runs only when mkdocs.yml lists it under "
+        "extra_javascript, which a maintainer reviews. [unsafe-file]",
+        "docs/assets/page.htm:1: files of type .htm are not published. Remove it, or use a "
+        "page (.md), an image (.png, .jpg, .gif, .webp, .svg) or a data file (.csv, .json, "
+        ".txt, .zip). [unsafe-file]",
+        "docs/assets/page.xhtml:1: files of type .xhtml are not published. Remove it, or use a "
+        "page (.md), an image (.png, .jpg, .gif, .webp, .svg) or a data file (.csv, .json, "
+        ".txt, .zip). [unsafe-file]",
+        "docs/assets/run.svg:1: <svg> has an event handler (onload=). Remove it: drawings and "
+        "stylesheets may hold shapes, text and styles, but nothing that runs or loads from "
+        "elsewhere. [unsafe-file]",
+        "docs/assets/secret.txt:1: this file lies outside the repository (through a link or a "
+        f"path). {outside_todo}",
+        "docs/linked:1: this file lies outside the repository (through a link or a "
+        f"path). {outside_todo}",
+    ]
+
+
+def test_a_symlink_out_of_the_repository_stops_build_and_check(tmp_path: Path) -> None:
+    site = make_fixture_site(tmp_path)
+    (site / "docs" / "env.txt").symlink_to("/proc/self/environ")
+    last_good = site / "site" / "index.html"
+    last_good.parent.mkdir()
+    last_good.write_text("last good build")
+    message = (
+        "docs/env.txt:1: this file lies outside the repository (through a link or a path). "
+        "Copy the file into the repository instead of linking to it. [unsafe-file]"
+    )
+
+    result = run_mkdocs(site, "build", "--strict")
+    check = run_check(site)
+
+    assert result.returncode == 1 and message in result.stdout, result.stdout
+    assert check.returncode == 1 and check.stdout.splitlines() == [message], check.stdout
+    assert last_good.read_text() == "last good build"
+    assert not (site / "site" / "env.txt").exists()
+
+
+# --- one build at a time per output folder --------------------------------------------------------
+
+
+def test_a_second_build_into_a_locked_folder_stops_without_touching_it(tmp_path: Path) -> None:
+    site = make_fixture_site(tmp_path)
+    last_good = site / "site" / "index.html"
+    last_good.parent.mkdir()
+    last_good.write_text("last good build")
+    staging = site / "site.building"
+    staging.mkdir()
+    (staging / "half.html").write_text("another build is writing this")
+    with open(site / "site.lock", "w") as held:  # another build holds the folder
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = run_mkdocs(site, "build", "--strict")
+    assert result.returncode == 1
+    assert "another build is writing site/ right now; wait for it to finish" in result.stdout
+    assert "Traceback" not in result.stdout
+    assert last_good.read_text() == "last good build"
+    assert (staging / "half.html").exists(), "the second build cleared the first one's work"
+
+
+def test_the_lock_is_released_when_a_build_ends(tmp_path: Path) -> None:
+    first = Staging(tmp_path / "site")
+    first.lock()
+    with pytest.raises(Busy):
+        Staging(tmp_path / "site").lock()
+    first.begin().mkdir()
+    first.publish()
+    second = Staging(tmp_path / "site")
+    second.lock()  # free again
+    second.discard()
+    assert os.path.exists(tmp_path / "site.lock")
+
+
+# --- hostile record values, built for real --------------------------------------------------------
 
 
 def test_hostile_values_load_as_the_exact_text_written(tmp_path: Path) -> None:
@@ -417,65 +468,3 @@ def test_the_loader_refuses_script_and_data_urls(tmp_path: Path) -> None:
         "official page with its https:// address. [not-https]"
         for n, url in enumerate(urls)
     ]
-
-
-# --- a writer's raw HTML, built for real ------------------------------------------------------------
-
-PLANTED = """\
-Intro.
-
-<a href="javascript:alert(1)">click</a>
-
-<img src="x.png" onerror="alert(1)">
-
-[typed link](javascript:alert(2))
-"""
-
-
-def test_a_planted_unsafe_page_fails_the_build_and_keeps_the_last_good_site(tmp_path: Path) -> None:
-    site = make_fixture_site(tmp_path)
-    (site / "docs" / "bad.md").write_text(PLANTED)
-    last_good = site / "site" / "index.html"
-    last_good.parent.mkdir()
-    last_good.write_text("last good build")
-
-    result = run_mkdocs(site, "build", "--strict")
-
-    assert result.returncode == 1
-    printed = [row.split("-  ", 1)[-1] for row in result.stdout.splitlines() if row.strip()]
-    first = re.match(r"site/bad/index\.html:(\d+): ", printed[-5])
-    line = int(first.group(1)) if first else 0
-    assert printed[-5:] == [
-        f"site/bad/index.html:{line}: <a> has a script URL in href ('javascript:alert(1)'). {TODO}",
-        f"site/bad/index.html:{line + 1}: <img> has an inline event handler (onerror=...). {TODO}",
-        f"site/bad/index.html:{line + 2}: <a> has a script URL in href ('javascript:alert(2)'). "
-        f"{TODO}",
-        "3 unsafe thing(s) in the built pages; nothing was published and the last good site is "
-        "untouched. Fix the lines above.",
-        "Aborted with a BuildError!",
-    ], result.stdout
-    assert "Traceback" not in result.stdout
-    assert last_good.read_text() == "last good build"
-    assert not (site / "site.building").exists()
-
-
-def test_a_large_site_scanned_in_worker_processes_reports_the_same(tmp_path: Path) -> None:
-    """The parallel scan of a big site finds exactly what the one-process scan finds."""
-    from macros.safety import PARALLEL_FROM
-
-    site = tmp_path / "site"
-    for n in range(PARALLEL_FROM + 10):
-        page = site / f"p{n}" / "index.html"
-        page.parent.mkdir(parents=True)
-        bad = '<a href="javascript:alert(1)">x</a>' if n % 50 == 7 else "<p>fine</p>"
-        page.write_text(f"<html><body>\n{bad}\n</body></html>\n")
-    layout = SiteLayout(
-        shown_as="site",
-        base_path="/",
-        files=frozenset(),
-        built_from={},
-        theme_scripts=(),
-    )
-    alone = scan_site(site, layout)
-    assert len(alone) == 5
-    assert [str(p) for p in scan_site(site, layout, workers=2)] == [str(p) for p in alone]
