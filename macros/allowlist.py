@@ -137,6 +137,34 @@ def _url_allowed(value: str, schemes: Sequence[str]) -> bool:
     return scheme.group(1).lower() in schemes
 
 
+# What a page's own text needs before its HTML can hold anything beyond plain Markdown output:
+# raw HTML or an autolink (<), an image (![), an attribute list ("{: ...}", "{ .x }", "{#id}";
+# Jinja's "{{", "{%" and "{##" are not), a reference definition (]:), or a link whose address
+# is not plainly a page of the site or an http(s)/mailto address ("](" with anything else).
+_MAY_HOLD_MARKUP = re.compile(r"<|!\[|\]:|(?<!\{)\{(?!\{|%|##)")
+_CODE_SPAN = re.compile(r"`[^`]+`")
+_LINK_TARGET = re.compile(r"\]\(([^)]*)")
+_PLAIN_TARGET = re.compile(r"(?:https?://|mailto:)?(?!/[/\\])[^\s:&\\<>\"'`%]*(?:\s+\"[^\"<>&]*\")?")
+
+
+def may_hold_markup(page_text: str) -> bool:
+    """False when Markdown can make only allowed HTML of this page text, so `check` need not
+    convert it to read it (the build reads every page anyway). Record values and the
+    generator's own markup count as safe: they are escaped and allowlisted by construction.
+
+    Code spans are text, so they are set aside first, but only where Markdown surely pairs the
+    backticks as this does: single backticks, an even number on every line, none escaped.
+    """
+    lines = page_text.split("\n")
+    simple = all(
+        line.count("`") % 2 == 0 and "``" not in line and "\\`" not in line for line in lines
+    )
+    text = "\n".join(_CODE_SPAN.sub("", line) for line in lines) if simple else page_text
+    if _MAY_HOLD_MARKUP.search(text):
+        return True
+    return any(not _PLAIN_TARGET.fullmatch(m.group(1).strip()) for m in _LINK_TARGET.finditer(text))
+
+
 TODO = (
     "Remove it, or write it as plain Markdown: pages may use only the HTML listed in "
     "CONTRIBUTING.md (Raw HTML in pages)"

@@ -8,7 +8,6 @@ for one record or page (records.py, pages.py) or MkDocs (it never imports it).
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pathspec.gitignore import GitIgnoreSpec
 
 from . import allowlist, static_files
 from .frontmatter import read_page
@@ -23,7 +23,7 @@ from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .records import Record, load_records
-from .settings import settings_problems
+from .settings import layout_problems, settings_problems
 
 
 class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster
@@ -50,7 +50,6 @@ class Settings:
     # True when MkDocs warns about pages left out of the nav (so a strict build stops).
     omitted_pages_stop_build: bool = False
     not_in_nav: tuple[str, ...] = ()
-    problems: tuple[Problem, ...] = field(default=())
     # The scripts mkdocs.yml lists (extra_javascript): the only scripts under docs/ published.
     own_scripts: tuple[str, ...] = ()
     # markdown_extensions as written in mkdocs.yml, to convert pages as the build does.
@@ -68,7 +67,6 @@ def read_settings(root: Path) -> Settings:
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and "beam" in plugin:
             options = plugin["beam"] or {}
-    review_days, problems = _review_days(options, root)
     nav = config.get("nav")
     validation = config.get("validation") or {}
     omitted = (validation.get("nav") or {}).get("omitted_files", validation.get("omitted_files"))
@@ -78,11 +76,10 @@ def read_settings(root: Path) -> Settings:
         config.get("docs_dir", "docs"),
         options.get("sources", "sources"),
         dict(options.get("products") or {}),
-        review_days=review_days,
+        review_days=_review_days(options),
         nav_pages=frozenset(_nav_pages(nav)) if nav else None,
         omitted_pages_stop_build=omitted == "warn" and bool(config.get("strict")),
-        not_in_nav=tuple(p.strip().lstrip("/") for p in str(not_in_nav).splitlines() if p.strip()),
-        problems=tuple(problems),
+        not_in_nav=tuple(str(not_in_nav).splitlines()),
         own_scripts=tuple(
             str(s.get("path", "") if isinstance(s, dict) else s)
             for s in config.get("extra_javascript") or []
@@ -91,20 +88,11 @@ def read_settings(root: Path) -> Settings:
     )
 
 
-def _review_days(options: Mapping[str, Any], root: Path) -> tuple[int, list[Problem]]:
+def _review_days(options: Mapping[str, Any]) -> int:
+    """review_days as settings.py has checked it (a whole number above 0), or the default."""
     value = options.get("review_days", DEFAULT_REVIEW_DAYS)
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value, []
-    text = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
-    line = next((n for n, t in enumerate(text, start=1) if t.strip().startswith("review_days:")), 1)
-    return DEFAULT_REVIEW_DAYS, [
-        Problem(
-            Location("mkdocs.yml", line),
-            f"the beam option 'review_days' must be a whole number of days, not {value!r}",
-            f"Write review_days: {DEFAULT_REVIEW_DAYS} (how many days a verified_on date stays fresh)",
-            "settings",
-        )
-    ]
+    valid = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if valid else DEFAULT_REVIEW_DAYS
 
 
 def yaml_text(value: str) -> str:
@@ -146,9 +134,9 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
         return SiteReport({}, [], broken_settings)
     settings = read_settings(root)
     records, problems = load_records(root, settings.sources)
-    problems += settings.problems
-    renderer = PageRenderer(records, settings.products)
     docs = root / settings.docs_dir
+    problems += layout_problems(root / "mkdocs.yml", docs)
+    renderer = PageRenderer(records, settings.products)
     problems += static_files.docs_problems(docs, root, settings.own_scripts)
     converter = Converter({"markdown_extensions": list(settings.markdown_extensions)})
     pages = []
@@ -160,7 +148,10 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
         rendered = renderer.render(page.relative_to(root).as_posix(), text)
         pages.append(rendered)
         problems += rendered.problems
-        if not any(p.severity == "error" for p in rendered.problems):
+        body = "\n".join(text.split("\n")[rendered.body_line - 1 :])
+        if allowlist.may_hold_markup(body) and not any(
+            p.severity == "error" for p in rendered.problems
+        ):
             # What the build's allowlist reads: the page's HTML as Markdown makes it.
             html = converter.html(rendered.markdown)
             problems += allowlist.page_problems(html, rendered.path, text, rendered.body_line)
@@ -208,12 +199,12 @@ def pages_outside_nav(settings: Settings, pages: Iterable[RenderedPage]) -> list
     """Pages MkDocs would warn about (and a strict build stop on) because the nav leaves them out."""
     if settings.nav_pages is None or not settings.omitted_pages_stop_build:
         return []
+    # MkDocs reads not_in_nav as .gitignore lines; so does this.
+    not_in_nav = GitIgnoreSpec.from_lines(settings.not_in_nav)
     problems = []
     for page in pages:
         in_docs = page.path.removeprefix(settings.docs_dir.rstrip("/") + "/")
-        if in_docs in settings.nav_pages or any(
-            fnmatch.fnmatch(in_docs, pattern) for pattern in settings.not_in_nav
-        ):
+        if in_docs in settings.nav_pages or not_in_nav.match_file(in_docs):
             continue
         title = yaml_text(page.meta.get("title", "Page title"))
         problems.append(

@@ -28,7 +28,7 @@ from .pages import PageRenderer, RenderedPage
 from .problems import Problem
 from .publish import Busy, Staging
 from .records import load_records
-from .settings import problems_by_option
+from .settings import layout_problems, problems_by_option
 from .site_files import SiteFiles, SiteSettings
 
 # Under the "mkdocs." namespace so that `mkdocs build --strict` counts these messages.
@@ -83,6 +83,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.records_cache: dict = getattr(self, "records_cache", {})
         records, problems = load_records(self.root, self.config.sources, self.records_cache)
         problems += _unreadable_pages(Path(config.docs_dir), self.root)
+        problems += layout_problems(Path(config.config_file_path), Path(config.docs_dir))
         # Files beside the pages are published as they are: check them where they enter.
         problems += static_files.docs_problems(
             Path(config.docs_dir), self.root, (str(script) for script in config.extra_javascript)

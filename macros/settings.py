@@ -6,14 +6,20 @@ as problems at the line that holds them. Does not own: MkDocs' own settings or w
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 
 from . import yamlnodes as yn
-from .problems import Problem
+from .problems import Location, Problem, did_you_mean
 
 PLUGIN = "beam"
+OPTIONS = ("sources", "products", "review_days")
+DEFAULT_SOURCES = "sources"
+# Product keys name folders and URLs (sources/<key>/, docs/<key>/): a slug, nothing else.
+PRODUCT_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _beam_options(root_node: yaml.Node) -> yaml.Node | None:
@@ -53,14 +59,44 @@ def problems_by_option(config_file: Path) -> list[tuple[str, Problem]]:
         items = yn.mapping_items(options, f"the {PLUGIN} plugin's options")
     except yn.Invalid as invalid:
         return [("", invalid.problem(path))]
-    readers = {"sources": lambda node: _sources(node, root), "products": _products}
+    readers = {
+        "sources": lambda node: _sources(node, root),
+        "products": _products,
+        "review_days": _review_days,
+    }
     found = []
+    for name, (key_node, _) in items.items():
+        if name not in readers:
+            found.append(
+                (
+                    name,
+                    Problem(
+                        Location(path, yn.line_of(key_node)),
+                        f"the {PLUGIN} plugin has no option '{name}'",
+                        f"Use one of: {', '.join(OPTIONS)}.{did_you_mean(name, OPTIONS)}",
+                        "settings",
+                    ),
+                )
+            )
     for name, read in readers.items():
         if name in items:
             try:
                 read(items[name][1])
             except yn.Invalid as invalid:
                 found.append((name, invalid.problem(path)))
+    if "sources" not in items and not (root / DEFAULT_SOURCES).is_dir():
+        found.append(
+            (
+                "sources",
+                Problem(
+                    Location(path, max(1, yn.line_of(options) - 1)),  # the line of `- beam:`
+                    f"the source records' folder '{DEFAULT_SOURCES}' does not exist",
+                    f"Make the folder {DEFAULT_SOURCES}/ beside mkdocs.yml, or name the folder "
+                    "with the beam option sources:",
+                    "settings",
+                ),
+            )
+        )
     return found
 
 
@@ -75,6 +111,13 @@ def _sources(node: yaml.Node, root: Path) -> None:
             "settings",
         )
     folder = yn.text(node, "sources")
+    if not (root / folder).resolve().is_relative_to(root.resolve()):
+        raise yn.Invalid(
+            node,
+            f"the beam option 'sources' names '{folder}', which lies outside the repository",
+            "Keep the source records in a folder of this repository, such as sources: sources",
+            "settings",
+        )
     if not (root / folder).is_dir():
         raise yn.Invalid(
             node,
@@ -92,7 +135,14 @@ def _products(node: yaml.Node) -> None:
             "Write one line per product under products:, such as 'zoho-crm: Zoho CRM'",
             "settings",
         )
-    for key, (_, value) in yn.mapping_items(node, "the beam option 'products'").items():
+    for key, (key_node, value) in yn.mapping_items(node, "the beam option 'products'").items():
+        if not PRODUCT_KEY.fullmatch(key):
+            raise yn.Invalid(
+                key_node,
+                f"the product key {key!r} is not a slug",
+                "Use lowercase letters, digits and single hyphens, such as zoho-crm",
+                "settings",
+            )
         name = yn.text(value, f"products.{key}")
         if (
             "<" in name or ">" in name
@@ -103,3 +153,66 @@ def _products(node: yaml.Node) -> None:
                 "Write the product name as plain text",
                 "settings",
             )
+
+
+def _review_days(node: yaml.Node) -> None:
+    value = node.value if isinstance(node, yaml.ScalarNode) else None
+    if value is None or node.style or not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
+        shown = repr(value) if value is not None else "a list or mapping"
+        raise yn.Invalid(
+            node,
+            f"the beam option 'review_days' must be a whole number of days above 0, not {shown}",
+            "Write review_days: 180 (how many days a verified_on date stays fresh)",
+            "settings",
+        )
+
+
+def layout_problems(config_file: Path, docs_dir: Path) -> list[Problem]:
+    """Pages the nav names that do not exist, and a docs folder with no pages at all: MkDocs
+    would only warn (or build an empty site), so say where in mkdocs.yml and what to do."""
+    path = config_file.name
+    root = config_file.parent
+    shown_docs = (
+        docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else str(docs_dir)
+    )
+    problems = []
+    if not any(docs_dir.rglob("*.md")) if docs_dir.is_dir() else True:
+        problems.append(
+            Problem(
+                Location(path, 1),
+                f"the folder {shown_docs}/ holds no pages",
+                f"Add at least {shown_docs}/index.md, the home page",
+                "no-pages",
+            )
+        )
+    try:
+        node, broken = yn.compose(config_file.read_text(encoding="utf-8"), path)
+    except (OSError, UnicodeDecodeError):
+        return problems
+    if broken or not isinstance(node, yaml.MappingNode):
+        return problems
+    nav = next((value for key, value in node.value if key.value == "nav"), None)
+    for page, line in _nav_entries(nav):
+        if not (docs_dir / page).is_file():
+            problems.append(
+                Problem(
+                    Location(path, line),
+                    f"the nav names the page '{page}', which is not in {shown_docs}/",
+                    f"Create {shown_docs}/{page}, or correct or remove this line of the nav",
+                    "nav-missing-page",
+                )
+            )
+    return problems
+
+
+def _nav_entries(node: yaml.Node | None) -> Iterator[tuple[str, int]]:
+    """(page path, line) for every page the nav names; links to other sites are not pages."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.value.endswith(".md") and "://" not in node.value:
+            yield node.value, yn.line_of(node)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _nav_entries(item)
+    elif isinstance(node, yaml.MappingNode):
+        for _, value in node.value:
+            yield from _nav_entries(value)

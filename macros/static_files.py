@@ -145,30 +145,31 @@ def svg_findings(text: str) -> list[tuple[int, str]]:
                 found.append((_line_of(text, name), f"<{node.tag}> refers to {value[:60]!r} "
                               "outside the drawing"))
             elif name.lower() == "style":
-                found += [(_line_of(text, "style="), what) for what in _css_loads(value)]
+                found += [(_line_of(text, "style="), what) for _, what in _css_loads(value)]
         if tag == "style":
-            found += [(_line_of(text, "<style"), what) for what in _css_loads(node.text())]
+            found += [(_line_of(text, clue), what) for clue, what in _css_loads(node.text())]
     return found
 
 
 def css_findings(text: str) -> list[tuple[int, str]]:
     """(line, what) for every way a stylesheet could load something from outside the site."""
-    return [(1, what) for what in _css_loads(text)]
+    return [(_line_of(text, clue), what) for clue, what in _css_loads(text)]
 
 
-def _css_loads(css: str) -> list[str]:
+def _css_loads(css: str) -> list[tuple[str, str]]:
+    """(clue to find its line, what) for each load; CSS escapes are decoded first, since
+    `u\\72l(` is url( to a browser."""
     decoded = _CSS_ESCAPE.sub(_unescape, css)
     found = []
     if "@import" in decoded.lower():
-        found.append("the styles use @import")
+        found.append(("@import", "the styles use @import"))
     urls = [m.group(1).strip().strip("'\"") for m in _CSS_URL.finditer(decoded)]
     strings = [s[1:-1] for s in _CSS_STRING.findall(_CSS_URL.sub("", decoded))]
-    for address in urls:
-        if _ABSOLUTE.match(address) and not address.lower().startswith("data:image/"):
-            found.append(f"the styles load {address[:60]!r} from outside the site")
-    for address in strings:
-        if _REMOTE.match(address):
-            found.append(f"the styles load {address[:60]!r} from outside the site")
+    loads = [a for a in urls if _ABSOLUTE.match(a) and not a.lower().startswith("data:image/")]
+    loads += [a for a in strings if _REMOTE.match(a)]
+    for address in loads:
+        clue = address if address in css else "url("
+        found.append((clue, f"the styles load {address[:60]!r} from outside the site"))
     return found
 
 
