@@ -15,11 +15,10 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
-from . import render
-from .pages import RenderedPage
+from . import render, render_plain
+from .pages import PageRenderer, RenderedPage
 from .records import Record
 
 SOURCES_JSON = "sources.json"
@@ -44,6 +43,7 @@ class PageInfo:
     dest_uri: str  # built file, such as zoho-crm/bulk-write/retrieve-bulk-write-jobs/index.html
     title: str
     rendered: RenderedPage
+    source: str = ""  # the page file's text, for its Markdown copy
 
     @property
     def type(self) -> str:
@@ -396,14 +396,14 @@ def llms_txt(
     """The llmstxt.org index: title, summary, then each page's Markdown grouped by product."""
 
     def entry(title: str, url: str, note: str = "") -> str:
-        return f"- [{_md_link_text(title)}]({absolute_url(site_url, url)})" + (
-            f": {_one_line(note)}" if note else ""
-        )
+        address = render_plain.url(absolute_url(site_url, url))
+        line = f"- [{render_plain.text(title)}]({address})"
+        return line + (f": {render_plain.text(note)}" if note else "")
 
     lines = [
-        f"# {site_name}",
+        f"# {render_plain.text(site_name)}",
         "",
-        f"> {_one_line(description)}",
+        f"> {render_plain.text(description)}",
         "",
         "Each page below is plain Markdown. Facts carry numbered citations such as [1]; every page "
         "ends with its Sources cited list, giving each source's official URL and the date it was "
@@ -419,7 +419,7 @@ def llms_txt(
         members = [p for p in pages if p.product == product]
         if not members and product not in sources_page_urls:
             continue
-        lines += [f"## {name}", ""]
+        lines += [f"## {render_plain.text(name)}", ""]
         lines += [entry(p.title, p.markdown_uri, p.summary) for p in members]
         if product in sources_page_urls:
             lines.append(
@@ -443,140 +443,14 @@ def llms_txt(
     return "\n".join(lines)
 
 
-def _md_link_text(text: str) -> str:
-    return _one_line(text).replace("[", "\\[").replace("]", "\\]")
-
-
-def _md_url(url: str) -> str:
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-
-
-def page_markdown(page: PageInfo, records: Mapping[str, Record], site_url: str | None) -> str:
-    """A page as plain Markdown that keeps its citation numbers and lists its sources with URLs."""
-    body = page.rendered.markdown
-    cut = body.rfind("## Sources cited {: #sources-cited }")  # as render.sources_list writes it
-    if cut != -1:
-        body = body[:cut]
-    body = to_plain_markdown(body).strip("\n")
+def page_markdown(page: PageInfo, renderer: PageRenderer, site_url: str | None) -> str:
+    """A page as plain Markdown that keeps its citation numbers and lists its sources with URLs:
+    the page's template rendered again through the renderer's plain Markdown backend, so record
+    values are escaped for Markdown here as they are for HTML on the site."""
+    body = renderer.render(page.rendered.path, page.source, render_plain).markdown.strip("\n")
     if not _H1.search(body):
-        body = f"# {page.title}\n\n{body}"
-    lines = [body, "", f"Page: {absolute_url(site_url, page.url)}", ""]
-    entries = page.rendered.citations.entries()
-    if entries:
-        lines += ["## Sources cited", ""]
-        for number, record_id, _ in entries:
-            record = records.get(record_id)
-            if record is None:
-                continue
-            line = (
-                f"{number}. [{_md_link_text(record.title)}]({_md_url(record.url)}), "
-                f"verified {record.verified_on.isoformat()}."
-            )
-            if record.note:
-                line += f" Note: {_one_line(record.note)}"
-            lines.append(line)
-        lines.append("")
-    return "\n".join(lines)
-
-
-_FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)", re.S)
-
-
-def to_plain_markdown(markdown: str) -> str:
-    """Turn the generator's HTML inside Markdown back into Markdown: markers become [n], <code>
-    becomes backticks, links become [text](url). Code blocks and code spans stay as written."""
-    out: list[str] = []
-    prose: list[str] = []
-    fence: str | None = None
-
-    def flush() -> None:
-        text = "".join(prose)
-        prose.clear()
-        last = 0
-        for span in _CODE_SPAN.finditer(text):
-            out.append(_HtmlToMarkdown.convert(text[last : span.start()]))
-            out.append(span.group(0))
-            last = span.end()
-        out.append(_HtmlToMarkdown.convert(text[last:]))
-
-    for line in markdown.splitlines(keepends=True):
-        opening = _FENCE_OPEN.match(line)
-        if fence is None and opening:
-            flush()
-            fence = opening.group(1)
-            out.append(line)
-        elif fence is not None:
-            out.append(line)
-            stripped = line.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
-                fence = None
-        else:
-            prose.append(line)
-    flush()
-    return "".join(out)
-
-
-class _HtmlToMarkdown(HTMLParser):
-    """Converts the few tags the generator writes; any other tag is passed through as written."""
-
-    CONVERTED = frozenset({"a", "code", "p", "span", "sup", "time"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.open: list[tuple[str, dict[str, str], int]] = []
-
-    @classmethod
-    def convert(cls, text: str) -> str:
-        if not text:
-            return ""
-        parser = cls()
-        parser.feed(text)
-        parser.close()
-        return "".join(parser.out)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.CONVERTED:
-            self.open.append((tag, {k: v or "" for k, v in attrs}, len(self.out)))
-        else:
-            self.out.append(self.get_starttag_text() or "")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(self.get_starttag_text() or "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.open or self.open[-1][0] != tag:
-            self.out.append(f"</{tag}>")
-            return
-        _, attrs, start = self.open.pop()
-        inner = "".join(self.out[start:])
-        del self.out[start:]
-        self.out.append(self._markdown(tag, attrs, inner))
-
-    @staticmethod
-    def _markdown(tag: str, attrs: Mapping[str, str], inner: str) -> str:
-        if tag == "code":
-            longest = max((len(run) for run in re.findall(r"`+", inner)), default=0)
-            ticks = "`" * (longest + 1)
-            pad = " " if inner.startswith("`") or inner.endswith("`") else ""
-            return f"{ticks}{pad}{inner}{pad}{ticks}"
-        if tag == "a" and "footnote-ref" not in attrs.get("class", "") and attrs.get("href"):
-            return f"[{inner}]({_md_url(attrs['href'])})"
-        return inner  # sup/a of a citation marker keep just "[n]"; p, span and time their text
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(data)
-
-    def handle_entityref(self, name: str) -> None:  # only without convert_charrefs
-        self.out.append(f"&{name};")
-
-    def handle_comment(self, data: str) -> None:
-        self.out.append(f"<!--{data}-->")
-
-    def close(self) -> None:
-        super().close()
-        self.open.clear()  # an unclosed tag was never written out: its text stays, the tag goes
+        body = f"# {render_plain.text(page.title)}\n\n{body}"
+    return f"{body}\n\nPage: {absolute_url(site_url, page.url)}\n"
 
 
 # --- diagrams -------------------------------------------------------------------------------------

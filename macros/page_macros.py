@@ -10,6 +10,7 @@ import inspect
 import sys
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import render
@@ -53,15 +54,23 @@ def template_line() -> int:
 class PageMacros:
     """The macros one page can call; they record problems rather than stop the render."""
 
-    def __init__(self, path: str, lines: list[str], records: Mapping[str, Record]):
-        self.path, self.lines, self.records = path, lines, records
+    def __init__(
+        self,
+        path: str,
+        lines: list[str],
+        records: Mapping[str, Record],
+        out: ModuleType = render,
+    ):
+        """out is the backend that writes the markup: render (the site) or render_plain (the
+        page's Markdown copy); both offer the same functions."""
+        self.path, self.lines, self.records, self.out = path, lines, records, out
         self.citations = Citations()
         self.problems: list[Problem] = []
         self.calls: list[MacroCall] | None = None  # set once the page's template is parsed
 
     def problem(self, line: int, what: str, todo: str, code: str) -> render.Markup:
         self.problems.append(Problem(Location(self.path, line), what, todo, code))
-        return render.unresolved_marker()
+        return self.out.unresolved_marker()
 
     def _record(
         self, macro: str, record_id: Any, kinds: tuple[str, ...], line: int
@@ -95,7 +104,7 @@ class PageMacros:
         return record
 
     def _marker(self, record: Record, line: int) -> render.Markup:
-        return render.marker(self.citations.cite(record.id, line), record)
+        return self.out.marker(self.citations.cite(record.id, line), record)
 
     # The macros themselves. Each returns escaped markup and places a citation.
 
@@ -111,27 +120,27 @@ class PageMacros:
         out = []
         for record_id in record_ids:
             record = self._record("cite", record_id, ("endpoint", "config", "code", "doc"), line)
-            out.append(self._marker(record, line) if record else render.unresolved_marker())
+            out.append(self._marker(record, line) if record else self.out.unresolved_marker())
         return render.Markup("".join(out))
 
     def endpoint(self, record_id: str) -> render.Markup:
         line = template_line()
         record = self._record("endpoint", record_id, ("endpoint",), line)
         if record is None:
-            return render.unresolved_marker()
-        return render.endpoint(record) + self._marker(record, line)
+            return self.out.unresolved_marker()
+        return self.out.endpoint(record) + self._marker(record, line)
 
     def scopes(self, record_id: str) -> render.Markup:
         line = template_line()
         record = self._record("scopes", record_id, ("endpoint", "config"), line)
         if record is None:
-            return render.unresolved_marker()
+            return self.out.unresolved_marker()
         if record.kind == "endpoint":
-            shown = render.scope_expression(record.facts["scopes"])
+            shown = self.out.scope_expression(record.facts["scopes"])
         elif "values" in record.facts:
-            shown = render.joined(record.facts["values"], "or")
+            shown = self.out.joined(record.facts["values"], "or")
         elif "value" in record.facts:
-            shown = render.code(record.facts["value"])
+            shown = self.out.code(record.facts["value"])
         else:
             return self.problem(
                 line,
@@ -145,7 +154,7 @@ class PageMacros:
         line = template_line()
         record = self._record("fact", record_id, ("endpoint", "config"), line)
         if record is None:
-            return render.unresolved_marker()
+            return self.out.unresolved_marker()
         facts = (
             dict(record.facts.get("fields", {}))
             if record.kind == "config"
@@ -153,9 +162,9 @@ class PageMacros:
         )
         if name is None:
             if "value" in record.facts:
-                return render.code(record.facts["value"]) + self._marker(record, line)
+                return self.out.code(record.facts["value"]) + self._marker(record, line)
             if "values" in record.facts:
-                return render.joined(record.facts["values"], "and") + self._marker(record, line)
+                return self.out.joined(record.facts["values"], "and") + self._marker(record, line)
             return self.problem(
                 line,
                 f"fact('{record_id}') needs the name of the field to show",
@@ -169,23 +178,20 @@ class PageMacros:
                 f"Use one of: {', '.join(facts)}.{did_you_mean(str(name), facts)}",
                 "unknown-field",
             )
-        return render.code(facts[name]) + self._marker(record, line)
+        return self.out.code(facts[name]) + self._marker(record, line)
 
     def link(self, record_id: str) -> render.Markup:
         line = template_line()
         record = self._record("link", record_id, ("endpoint", "config", "code", "doc"), line)
         if record is None:
-            return render.unresolved_marker()
-        return render.Markup(
-            f'<a href="{render.attribute(record.url)}" rel="noopener">'
-            f"{render.text(record.title)}</a>"
-        ) + self._marker(record, line)
+            return self.out.unresolved_marker()
+        return self.out.link(record) + self._marker(record, line)
 
     def code(self, record_id: str) -> render.Markup:
         line = template_line()
         record = self._record("code", record_id, ("code",), line)
         if record is None:
-            return render.unresolved_marker()
+            return self.out.unresolved_marker()
         call_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         if not call_line.strip().startswith("{{") or not call_line.rstrip().endswith("}}"):
             return self.problem(
@@ -197,15 +203,14 @@ class PageMacros:
             )
         indent = call_line[: len(call_line) - len(call_line.lstrip())]
         facts = record.facts
-        block = render.code_block(
+        block = self.out.code_block(
             facts["source"],
             facts.get("language", "python"),
             facts["file"].rsplit("/", 1)[-1],
             indent,
         )
-        caption = (
-            f'{indent}<span class="bh-code-source">From {render.code(facts["file"])}, '
-            f"{render.code(facts['symbol'])} (tested){self._marker(record, line)}</span>"
+        caption = self.out.code_caption(
+            facts["file"], facts["symbol"], self._marker(record, line), indent
         )
         return render.Markup(f"{block}\n\n{caption}")
 
@@ -235,14 +240,14 @@ class PageMacros:
         line = template_line()
         rows = self._table_rows("scope_table", record_ids, ("endpoint",), line)
         if rows is None:
-            return render.unresolved_marker()
-        return render.table(
+            return self.out.unresolved_marker()
+        return self.out.table(
             ("Operation", "Request", "Scopes (one from each group)"),
             [
                 (
-                    render.text(r.title) + marker,
-                    render.endpoint(r),
-                    render.scope_expression(r.facts["scopes"]),
+                    self.out.text(r.title) + marker,
+                    self.out.endpoint(r),
+                    self.out.scope_expression(r.facts["scopes"]),
                 )
                 for r, marker in rows
             ],
@@ -253,7 +258,7 @@ class PageMacros:
         line = template_line()
         rows = self._table_rows("fields_table", record_ids, ("config",), line)
         if rows is None:
-            return render.unresolved_marker()
+            return self.out.unresolved_marker()
         without = [r.id for r, _ in rows if "fields" not in r.facts]
         if without:
             return self.problem(
@@ -265,14 +270,14 @@ class PageMacros:
         columns = list(dict.fromkeys(key for r, _ in rows for key in r.facts["fields"]))
         cells = [
             [
-                render.code(r.facts["fields"][c]) if c in r.facts["fields"] else render.Markup("")
+                self.out.code(r.facts["fields"][c]) if c in r.facts["fields"] else render.Markup("")
                 for c in columns
             ]
             for r, _ in rows
         ]
         for row, (_, marker) in zip(cells, rows, strict=True):
             row[0] = row[0] + marker
-        return render.table([render.column_heading(c) for c in columns], cells)
+        return self.out.table([self.out.column_heading(c) for c in columns], cells)
 
     def as_context(self) -> dict[str, Callable[..., render.Markup]]:
         return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}

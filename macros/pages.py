@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import jinja2
@@ -108,14 +109,16 @@ class PageRenderer:
         self.records, self.products = records, products
         self.always_jinja = always_jinja
 
-    def render(self, path: str, source: str) -> RenderedPage:
+    def render(self, path: str, source: str, out: ModuleType = render) -> RenderedPage:
+        """The page as the site shows it; out=render_plain gives its plain Markdown copy instead,
+        from the same template and records through the renderer's second backend."""
         matter, problems = read_front_matter(source, path)
         lines = source.splitlines()
         # Blank the front matter instead of cutting it, so template lines are file lines.
         template_source = "\n" * matter.end_line + "\n".join(lines[matter.end_line :])
         if source.endswith("\n"):
             template_source += "\n"
-        macros = PageMacros(path, lines, self.records)
+        macros = PageMacros(path, lines, self.records, out)
         body = ""
         try:
             body = self._render_template(template_source, path, macros)
@@ -137,7 +140,7 @@ class PageRenderer:
             problems += contract_problems(
                 self.products, path, lines, matter, template_source, macros.calls
             )
-        markdown = self._assemble(matter, body.lstrip("\n"), macros.citations)
+        markdown = self._assemble(matter, body.lstrip("\n"), macros.citations, out)
         return RenderedPage(
             path, matter.values, markdown, macros.citations, sorted(problems), matter.end_line + 1
         )
@@ -233,21 +236,23 @@ class PageRenderer:
             )
         return ""
 
-    def _assemble(self, matter: FrontMatter, body: str, citations: Citations) -> str:
+    def _assemble(
+        self, matter: FrontMatter, body: str, citations: Citations, out: ModuleType
+    ) -> str:
         """The writer's body with the generated parts around it."""
         parts = []
         values = matter.values
         if values.get("type") == "how-to" and {"title", "summary"} <= values.keys():
             kicker = f"How-to · {self.products.get(values.get('product', ''), values.get('product', ''))}"
-            parts.append(render.page_head(kicker, values["title"], values["summary"]))
+            parts.append(out.page_head(kicker, values["title"], values["summary"]))
         parts.append(body.rstrip("\n") + "\n")
         if values.get("type") == "how-to":
-            parts.append(render.disclaimer())
+            parts.append(out.disclaimer())
         entries = [
             (number, self.records[record_id], uses)
             for number, record_id, uses in citations.entries()
             if record_id in self.records
         ]
         if entries:
-            parts.append(render.sources_list(entries))
+            parts.append(out.sources_list(entries))
         return "\n".join(parts)

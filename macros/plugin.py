@@ -177,7 +177,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             rendered = self._render(self._repo_path(file), file.content_string)
             title = outputs.page_title(rendered, file.src_uri)
             self.pages.append(
-                outputs.PageInfo(file.src_uri, file.url, file.dest_uri, title, rendered)
+                outputs.PageInfo(
+                    file.src_uri, file.url, file.dest_uri, title, rendered, file.content_string
+                )
             )
         self.page_info = {page.src_uri: page for page in self.pages}
         self.citing = outputs.citing_pages(self.pages)

@@ -83,6 +83,17 @@ def endpoint(record: Record) -> Markup:
     return code(f"{record.facts['method']} {record.facts['path']}")
 
 
+def link(record: Record) -> Markup:
+    return Markup(f'<a href="{attribute(record.url)}" rel="noopener">{text(record.title)}</a>')
+
+
+def code_caption(file: str, symbol: str, cite: Markup, indent: str) -> Markup:
+    return Markup(
+        f'{indent}<span class="bh-code-source">From {code(file)}, {code(symbol)} (tested)'
+        f"{cite}</span>"
+    )
+
+
 def code_block(source: str, language: str, title: str, indent: str) -> str:
     """A fenced, highlighted block; the fence outgrows any backtick run inside the code."""
     longest = max((len(run) for run in re.findall(r"`+", source)), default=0)

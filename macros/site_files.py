@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import outputs
+from .pages import PageRenderer
 from .records import Record
 
 
@@ -31,11 +32,13 @@ class SiteFiles:
         self._sources_pages: dict[str, str] = {}
         self._site_texts: dict[str, str] | None = None
         self._markdown: dict[str, tuple[tuple, str]] = {}
+        self._renderer: PageRenderer | None = None
 
     def start(
-        self, settings: SiteSettings, renderer: object, pages: Sequence[outputs.PageInfo]
+        self, settings: SiteSettings, renderer: PageRenderer, pages: Sequence[outputs.PageInfo]
     ) -> None:
         """Begin a build; what it is made from decides what earlier builds' texts can be reused."""
+        self._renderer = renderer
         key = (
             renderer,
             settings,
@@ -97,7 +100,8 @@ class SiteFiles:
                     continue  # a dirty rebuild left the file it wrote before
                 text = cached[1]
             else:
-                text = outputs.page_markdown(page, records, settings.url)
+                assert self._renderer is not None, "start() comes first"
+                text = outputs.page_markdown(page, self._renderer, settings.url)
                 if keep:
                     self._markdown[page.markdown_uri] = (key, text)
             target.parent.mkdir(parents=True, exist_ok=True)

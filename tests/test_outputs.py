@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
-from macros import outputs
+from macros import outputs, render_plain
 from macros.checks import read_mkdocs_yml
 from macros.pages import PageRenderer
 from macros.problems import Location
@@ -74,11 +74,14 @@ Inline `<b>kept</b>` too.
 """
 
 
+RENDERER = PageRenderer(RECORDS, {"demo": "Demo Product"})
+
+
 def demo_page(source: str = PAGE_SOURCE, uri: str = "demo/get-a-thing.md") -> outputs.PageInfo:
-    rendered = PageRenderer(RECORDS, {"demo": "Demo Product"}).render(f"docs/{uri}", source)
+    rendered = RENDERER.render(f"docs/{uri}", source)
     url = "" if uri == "index.md" else uri.removesuffix(".md") + "/"
     return outputs.PageInfo(
-        uri, url, url + "index.html", outputs.page_title(rendered, uri), rendered
+        uri, url, url + "index.html", outputs.page_title(rendered, uri), rendered, source
     )
 
 
@@ -115,23 +118,51 @@ def test_a_page_without_sources_is_dated_by_source_date_epoch_or_not_at_all() ->
 
 
 def test_page_markdown_keeps_citation_numbers_and_lists_sources_with_urls() -> None:
-    text = outputs.page_markdown(demo_page(), RECORDS, "https://site.test/")
+    text = outputs.page_markdown(demo_page(), RENDERER, "https://site.test/")
 
-    assert "Send `GET /v1/things/{id}`[1] and read the limit `200000`[2]." in text
-    assert "See [Title of demo.doc](https://example.com/demo.doc)[3] and again [1]." in text
+    assert "Send `GET /v1/things/{id}`\\[1\\] and read the limit `200000`\\[2\\]." in text
+    assert "See [Title of demo.doc](https://example.com/demo.doc)\\[3\\] and again \\[1\\]." in text
     assert 'x = "<code>{kept}</code> [1]"' in text, "code blocks are left as written"
     assert "Inline `<b>kept</b>` too." in text, "code spans are left as written"
     assert "<sup" not in text and "bh-cite" not in text
     sources = text.split("## Sources cited", 1)[1]
     assert "1. [Title of demo.get](https://example.com/demo.get), verified 2026-03-01." in sources
     assert "3. [Title of demo.doc](https://example.com/demo.doc), verified 2025-12-31." in sources
-    assert "Page: https://site.test/demo/get-a-thing/" in text
+    assert text.endswith("Page: https://site.test/demo/get-a-thing/\n")
 
 
-def test_plain_markdown_picks_a_fence_longer_than_any_backtick_run() -> None:
-    assert outputs.to_plain_markdown("<code>a`b</code>") == "``a`b``"
-    assert outputs.to_plain_markdown("<code>`x</code>") == "`` `x ``"
-    assert outputs.to_plain_markdown("a &lt; b <kbd>K</kbd>") == "a < b <kbd>K</kbd>"
+def test_page_markdown_comes_from_the_plain_backend_not_from_the_html() -> None:
+    """A record value is escaped for Markdown in the copy, as it is for HTML on the site."""
+    text = outputs.page_markdown(demo_page(), RENDERER, "https://site.test/")
+    assert "&lt;/script&gt;&lt;script&gt;alert\\(\"x\"\\)&lt;/script&gt; \\*bold\\*" in text
+    assert "<script>" not in text and "<b>&amp;" not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        pytest.param("a`b", "``a`b``", id="backtick-inside"),
+        pytest.param("`x", "`` `x ``", id="backtick-at-the-edge"),
+        pytest.param("a\n\nb", "`a b`", id="blank-line"),
+    ],
+)
+def test_plain_code_spans_outgrow_backtick_runs_and_stay_on_one_line(value, shown) -> None:
+    assert render_plain.code(value) == shown
+
+
+def test_markdown_copies_render_to_no_live_markup() -> None:
+    """Every hostile value, rendered as Markdown from its copy, is text again."""
+    import markdown
+
+    values = [HOSTILE, "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "- item",
+              "# heading", "1. one", "a | b", "![i](https://e.example/x.png)", "x\n\n<b>y</b>"]
+    for value in values:
+        html = markdown.markdown(
+            f"{render_plain.text(value)} {render_plain.code(value)}", extensions=["tables"]
+        )
+        soup = BeautifulSoup(html, "html.parser")
+        assert [t.name for t in soup.find_all(True)] in (["p", "code"], ["p"]), (value, html)
+        assert soup.get_text().startswith(" ".join(value.split())), (value, html)
 
 
 def test_the_sources_page_shows_every_record_escaped_with_the_pages_citing_it() -> None:
@@ -337,8 +368,8 @@ def test_llms_txt_lists_every_page_and_each_markdown_keeps_its_numbers(built_sit
         text = (page.parent / "index.md").read_text(encoding="utf-8")
         soup = soup_of(page)
         markers = [a.get_text() for a in soup.select("article sup.bh-cite a.footnote-ref")]
-        for number in set(markers):
-            assert number in text
+        for number in set(markers):  # "[21]" on the page is "\[21\]" (escaped) in its copy
+            assert f"\\[{number.strip('[]')}\\]" in text
         if markers:
             listed = re.findall(r"^(\d+)\. \[.+?\]\((https://[^)]+)\)", text, re.M)
             entries = soup.select("article ol.bh-sources > li")
