@@ -121,7 +121,7 @@ def bench_size(pages: int, rounds: int, out: Path) -> SizeResult:
 
 def print_table(results: list[SizeResult]) -> None:
     print(
-        "\n| pages | ours ms/page | plain ms/page | ours/plain | peak MB ours / plain "
+        "\n| pages | ours ms/page | plain ms/page | ours/plain | CPU s ours / plain | peak MB ours / plain "
         "| output KB/page ours / plain | site MB ours / plain | page HTML KB | "
         "search index KB/page | check s |"
     )

@@ -110,7 +110,9 @@ def _element_findings(node: LexborNode) -> list[Finding]:
     for name, value in node.attributes.items():
         value = value or ""
         if not (name in GLOBAL_ATTRIBUTES or name in allowed or _ARIA.fullmatch(name)):
-            found.append(Finding(f"<{tag}> has the attribute {name}=, which pages may not use", (name,)))
+            found.append(
+                Finding(f"<{tag}> has the attribute {name}=, which pages may not use", (name,))
+            )
         elif name == "style" and not _STYLE.fullmatch(value):
             found.append(Finding(f"<{tag}> has a style attribute", ("style",)))
         elif name in _URL_ATTRIBUTES and not _url_allowed(value, _URL_ATTRIBUTES[name]):
@@ -144,7 +146,9 @@ def _url_allowed(value: str, schemes: Sequence[str]) -> bool:
 _MAY_HOLD_MARKUP = re.compile(r"<|!\[|\]:|(?<!\{)\{(?!\{|%|##)")
 _CODE_SPAN = re.compile(r"`[^`]+`")
 _LINK_TARGET = re.compile(r"\]\(([^)]*)")
-_PLAIN_TARGET = re.compile(r"(?:https?://|mailto:)?(?!/[/\\])[^\s:&\\<>\"'`%]*(?:\s+\"[^\"<>&]*\")?")
+_PLAIN_TARGET = re.compile(
+    r"(?:https?://|mailto:)?(?!/[/\\])[^\s:&\\<>\"'`%]*(?:\s+\"[^\"<>&]*\")?"
+)
 
 
 def may_hold_markup(page_text: str) -> bool:

@@ -100,8 +100,6 @@ def problems_by_option(config_file: Path) -> list[tuple[str, Problem]]:
     return found
 
 
-
-
 def _sources(node: yaml.Node, root: Path) -> None:
     if not isinstance(node, yaml.ScalarNode):
         raise yn.Invalid(

@@ -89,26 +89,51 @@ def docs_problems(docs_dir: Path, root: Path, own_scripts: Iterable[str]) -> lis
 def file_problems(file: Path, shown: str, in_docs: str, root: Path, own: set[str]) -> list[Problem]:
     """What is wrong with one file under docs/ (shown: its path as writers name it)."""
     if outside_repository(file, root):
-        return [_problem(shown, 1, "this file lies outside the repository (through a link or a "
-                         "path)", "Copy the file into the repository instead of linking to it")]
+        return [
+            _problem(
+                shown,
+                1,
+                "this file lies outside the repository (through a link or a path)",
+                "Copy the file into the repository instead of linking to it",
+            )
+        ]
     suffix = file.suffix.lower()
     if suffix == PAGE_SUFFIX or suffix in PLAIN_SUFFIXES:
         return []
     if suffix == ".js":
         if in_docs in own:
             return []
-        return [_problem(shown, 1, "this script is not one of the site's own scripts",
-                         "Remove it; a script runs only when mkdocs.yml lists it under "
-                         "extra_javascript, which a maintainer reviews")]
+        return [
+            _problem(
+                shown,
+                1,
+                "this script is not one of the site's own scripts",
+                "Remove it; a script runs only when mkdocs.yml lists it under "
+                "extra_javascript, which a maintainer reviews",
+            )
+        ]
     if suffix not in CHECKED_SUFFIXES:
-        return [_problem(shown, 1, f"files of type {suffix or '(none)'} are not published",
-                         "Remove it, or use a page (.md), an image (.png, .jpg, .gif, .webp, "
-                         ".svg) or a data file (.csv, .json, .txt, .zip)")]
+        return [
+            _problem(
+                shown,
+                1,
+                f"files of type {suffix or '(none)'} are not published",
+                "Remove it, or use a page (.md), an image (.png, .jpg, .gif, .webp, "
+                ".svg) or a data file (.csv, .json, .txt, .zip)",
+            )
+        ]
     text = file.read_text(encoding="utf-8", errors="replace")
     found = svg_findings(text) if suffix == ".svg" else css_findings(text)
-    return [_problem(shown, line, what, "Remove it: drawings and stylesheets may hold shapes, "
-                     "text and styles, but nothing that runs or loads from elsewhere")
-            for line, what in found]
+    return [
+        _problem(
+            shown,
+            line,
+            what,
+            "Remove it: drawings and stylesheets may hold shapes, "
+            "text and styles, but nothing that runs or loads from elsewhere",
+        )
+        for line, what in found
+    ]
 
 
 def _problem(path: str, line: int, what: str, todo: str) -> Problem:
@@ -142,8 +167,12 @@ def svg_findings(text: str) -> list[tuple[int, str]]:
             if name.lower().startswith("on"):
                 found.append((_line_of(text, name), f"<{node.tag}> has an event handler ({name}=)"))
             elif name.lower().endswith("href") and not value.strip().startswith("#"):
-                found.append((_line_of(text, name), f"<{node.tag}> refers to {value[:60]!r} "
-                              "outside the drawing"))
+                found.append(
+                    (
+                        _line_of(text, name),
+                        f"<{node.tag}> refers to {value[:60]!r} outside the drawing",
+                    )
+                )
             elif name.lower() == "style":
                 found += [(_line_of(text, "style="), what) for _, what in _css_loads(value)]
         if tag == "style":

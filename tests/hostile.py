@@ -156,6 +156,11 @@ Text inside **details** {{ cite("demo.overview") }}.
 def lay_out_hostile_site(folder: Path) -> Path:
     """The fixture site with every hostile record value and the harmless hostile page."""
     site = make_fixture_site(folder)
+    config = site / "mkdocs.yml"
+    # As on the real site: system fonts, so the theme itself asks no third party for anything.
+    config.write_text(
+        config.read_text().replace("  name: material\n", "  name: material\n  font: false\n")
+    )
     (site / "sources" / "demo" / "records.yml").write_text(hostile_records(), encoding="utf-8")
     (site / "docs" / "index.md").write_text(HOSTILE_PAGE, encoding="utf-8")
     (site / "docs" / "shown-as-text.md").write_text(HARMLESS_PAGE, encoding="utf-8")

@@ -134,7 +134,7 @@ def test_page_markdown_keeps_citation_numbers_and_lists_sources_with_urls() -> N
 def test_page_markdown_comes_from_the_plain_backend_not_from_the_html() -> None:
     """A record value is escaped for Markdown in the copy, as it is for HTML on the site."""
     text = outputs.page_markdown(demo_page(), RENDERER, "https://site.test/")
-    assert "&lt;/script&gt;&lt;script&gt;alert\\(\"x\"\\)&lt;/script&gt; \\*bold\\*" in text
+    assert '&lt;/script&gt;&lt;script&gt;alert\\("x"\\)&lt;/script&gt; \\*bold\\*' in text
     assert "<script>" not in text and "<b>&amp;" not in text
 
 
@@ -154,8 +154,17 @@ def test_markdown_copies_render_to_no_live_markup() -> None:
     """Every hostile value, rendered as Markdown from its copy, is text again."""
     import markdown
 
-    values = [HOSTILE, "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "- item",
-              "# heading", "1. one", "a | b", "![i](https://e.example/x.png)", "x\n\n<b>y</b>"]
+    values = [
+        HOSTILE,
+        "<img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        "- item",
+        "# heading",
+        "1. one",
+        "a | b",
+        "![i](https://e.example/x.png)",
+        "x\n\n<b>y</b>",
+    ]
     for value in values:
         html = markdown.markdown(
             f"{render_plain.text(value)} {render_plain.code(value)}", extensions=["tables"]

@@ -216,8 +216,10 @@ Text.
 """
 # The lines of PLANTED where each refusal must point, counted in the file itself.
 PLANTED_LINES = {
-    7: ["<a> has href='javascript:alert(1)', a kind of address pages may not use",
-        "<img> has the attribute onerror=, which pages may not use"],
+    7: [
+        "<a> has href='javascript:alert(1)', a kind of address pages may not use",
+        "<img> has the attribute onerror=, which pages may not use",
+    ],
     9: ["<img> has the attribute onerror=, which pages may not use"],
     11: ["<a> has href='javascript:alert(4)', a kind of address pages may not use"],
     14: ["<p> has the attribute onclick=, which pages may not use"],

@@ -6,6 +6,7 @@ request and console error a page makes. Does not own: building the site (tests/c
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import mimetypes
 import os
@@ -117,18 +118,26 @@ class _PagesHandler(http.server.BaseHTTPRequestHandler):
         return target
 
 
-@pytest.fixture(scope="session")
-def site_root(built_site: Path) -> Iterator[str]:
-    """The address of the built site, served by a threaded server on a free port of 127.0.0.1."""
-    prefix = site_prefix()
-    handler = type("Handler", (_PagesHandler,), {"site": built_site, "prefix": prefix})
+@contextlib.contextmanager
+def serve(site: Path, prefix: str) -> Iterator[str]:
+    """Serve a built site under prefix by a threaded server on a free port of 127.0.0.1."""
+    handler = type("Handler", (_PagesHandler,), {"site": site, "prefix": prefix})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_root(built_site: Path) -> Iterator[str]:
+    """The address of the built site, served as GitHub Pages would serve it."""
+    with serve(built_site, site_prefix()) as root:
+        yield root
 
 
 @pytest.fixture(scope="session")
