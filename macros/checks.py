@@ -22,7 +22,7 @@ from .frontmatter import read_page
 from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
-from .records import Record, load_records
+from .records import DEFAULT_HOSTS, Record, load_records
 from .settings import layout_problems, settings_problems
 
 
@@ -45,6 +45,7 @@ class Settings:
     sources: str
     products: dict[str, str]
     review_days: int = DEFAULT_REVIEW_DAYS
+    hosts: tuple[str, ...] = DEFAULT_HOSTS
     # Pages named in `nav`, or None when the site has no nav (MkDocs then lists every page).
     nav_pages: frozenset[str] | None = None
     # True when MkDocs warns about pages left out of the nav (so a strict build stops).
@@ -77,6 +78,7 @@ def read_settings(root: Path) -> Settings:
         options.get("sources", "sources"),
         dict(options.get("products") or {}),
         review_days=_review_days(options),
+        hosts=tuple(options.get("hosts") or DEFAULT_HOSTS),
         nav_pages=frozenset(_nav_pages(nav)) if nav else None,
         omitted_pages_stop_build=omitted == "warn" and bool(config.get("strict")),
         not_in_nav=tuple(str(not_in_nav).splitlines()),
@@ -133,7 +135,8 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
     if broken_settings:  # records and pages cannot be read with settings MkDocs would refuse
         return SiteReport({}, [], broken_settings)
     settings = read_settings(root)
-    records, problems = load_records(root, settings.sources)
+    today = today or dt.date.today()
+    records, problems = load_records(root, settings.sources, hosts=settings.hosts, today=today)
     docs = root / settings.docs_dir
     problems += layout_problems(root / "mkdocs.yml", docs)
     renderer = PageRenderer(records, settings.products)
@@ -156,7 +159,7 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
             html = converter.html(rendered.markdown)
             problems += allowlist.page_problems(html, rendered.path, text, rendered.body_line)
     problems += unused_sources(records, pages)
-    problems += stale_sources(records.values(), today or dt.date.today(), settings.review_days)
+    problems += stale_sources(records.values(), today, settings.review_days)
     problems += pages_outside_nav(settings, pages)
     return SiteReport(records, pages, sorted(problems))
 

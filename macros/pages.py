@@ -23,9 +23,15 @@ from .citations import Citations
 from .contract import MacroCall, contract_problems, macro_calls
 from .frontmatter import FrontMatter, read_front_matter
 from .page_macros import _CALL_LINE, MACRO_NAMES, MACRO_USAGE, PageMacros
-from .problems import Location, Problem, did_you_mean
+from .problems import Location, Problem, did_you_mean, text_lines
 from .records import Record
-from .sandbox import ENVIRONMENT, error_line, unclosed_tag_line
+from .sandbox import (
+    ENVIRONMENT,
+    LimitExceeded,
+    bounded_render,
+    error_line,
+    unclosed_tag_line,
+)
 
 
 @dataclass
@@ -93,6 +99,21 @@ def _render_plain_calls(template_source: str, macros: PageMacros) -> str | None:
     return "".join(out)
 
 
+def _over_the_limit(error: BaseException) -> tuple[str, str]:
+    """What a writer reads when a page's template would take more than a page may take."""
+    if isinstance(error, LimitExceeded):
+        reason = str(error)
+    elif isinstance(error, RecursionError):
+        reason = "it is nested too deeply or calls itself too often"
+    else:
+        reason = "it needs more memory than a page may use"
+    return (
+        f"this page cannot be rendered: {reason}",
+        "Pages need only text and the Beam Help macros; remove the loop, repetition or "
+        "expression on this line",
+    )
+
+
 class PageRenderer:
     """Renders pages against one set of records; reusable across every page of a build.
 
@@ -113,7 +134,7 @@ class PageRenderer:
         """The page as the site shows it; out=render_plain gives its plain Markdown copy instead,
         from the same template and records through the renderer's second backend."""
         matter, problems = read_front_matter(source, path)
-        lines = source.splitlines()
+        lines = text_lines(source)
         # Blank the front matter instead of cutting it, so template lines are file lines.
         template_source = "\n" * matter.end_line + "\n".join(lines[matter.end_line :])
         if source.endswith("\n"):
@@ -121,7 +142,11 @@ class PageRenderer:
         macros = PageMacros(path, lines, self.records, out)
         body = ""
         try:
-            body = self._render_template(template_source, path, macros)
+            with bounded_render():
+                body = self._render_template(template_source, path, macros)
+        except (LimitExceeded, MemoryError, RecursionError) as error:
+            what, todo = _over_the_limit(error)
+            macros.problem(error_line(error, path), what, todo, "render-limit")
         except jinja2.TemplateSyntaxError as error:
             line, noticed = unclosed_tag_line(lines, error.lineno or 1), ""
             if line != error.lineno:
@@ -164,6 +189,17 @@ class PageRenderer:
                 "template",
             )
         assigned = {name.name for name in names if name.ctx in ("store", "param")}
+        # A macro's name is either called or, reached into (cite.__globals__), left to the sandbox.
+        called = {id(call.node) for call in parsed if isinstance(call, nodes.Call)}
+        called |= {id(n.node) for n in parsed if isinstance(n, (nodes.Getattr, nodes.Getitem))}
+        for name in names:
+            if name.name in MACRO_NAMES and id(name) not in called and name.name not in assigned:
+                macros.problem(
+                    name.lineno,
+                    f"the page uses the macro {name.name} without calling it",
+                    f"Call it with the source id in brackets: {MACRO_USAGE[name.name]}",
+                    "macro-not-called",
+                )
         # An unknown name inside a macro call is an id whose quotes were forgotten: say so once.
         unquoted = set()
         for call in (node for node in parsed if isinstance(node, nodes.Call)):
@@ -203,6 +239,8 @@ class PageRenderer:
         template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.globals)
         try:
             return template.render(macros.as_context())
+        except (LimitExceeded, MemoryError, RecursionError):
+            raise  # reported by render(), for parsing and compiling too
         except SecurityError as error:
             reason = str(error).rstrip(".")
             macros.problem(

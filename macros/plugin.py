@@ -27,7 +27,7 @@ from .frontmatter import read_page
 from .pages import PageRenderer, RenderedPage
 from .problems import Problem
 from .publish import Busy, Staging
-from .records import load_records
+from .records import DEFAULT_HOSTS, load_records
 from .settings import layout_problems, problems_by_option
 from .site_files import SiteFiles, SiteSettings
 
@@ -39,6 +39,9 @@ class BeamConfig(base.Config):
     sources = c.Type(str, default="sources")
     products = c.Type(dict, default={})
     review_days = c.Type(int, default=DEFAULT_REVIEW_DAYS)
+    hosts = c.ListOfItems(
+        c.Type(str), default=list(DEFAULT_HOSTS)
+    )  # settings.read_hosts checks them
 
 
 class _Counter(logging.Handler):
@@ -81,7 +84,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.page_problems: list[Problem] = []
         # serve keeps the cache, so a rebuild reads only the record files that changed
         self.records_cache: dict = getattr(self, "records_cache", {})
-        records, problems = load_records(self.root, self.config.sources, self.records_cache)
+        records, problems = load_records(
+            self.root, self.config.sources, self.records_cache, hosts=tuple(self.config.hosts)
+        )
         problems += _unreadable_pages(Path(config.docs_dir), self.root)
         problems += layout_problems(Path(config.config_file_path), Path(config.docs_dir))
         # Files beside the pages are published as they are: check them where they enter.

@@ -40,6 +40,15 @@ class Problem:
         return f"{self.location}: {_sentence(self.what)} {_sentence(self.todo)} [{self.code}]"
 
 
+def text_lines(text: str) -> list[str]:
+    """A file's lines as writers count them: split at "\\n" alone. (str.splitlines() also splits
+    at form feeds, U+2028 and other characters, so every later line number would be off.)"""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "?", "!")) else text + "."

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -28,6 +29,17 @@ MAX_FILE_BYTES = 1_000_000
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 HOSTS = ("api-domain", "upload", "accounts", "download-url")
 PARAMETER_PLACES = ("path", "query", "header", "body")
+# A code record's language names a highlighter (python, c++, c#, shell-session): a plain word that
+# cannot end the code fence it is written into.
+LANGUAGE_PATTERN = re.compile(r"[a-z0-9+#-]+")
+# Hosts records may link to when mkdocs.yml lists none (the beam option `hosts`): Zoho's sites,
+# Zoho's own repositories on GitHub, and this project's. An entry is a host name ("zoho.com"),
+# ".suffix" for every host under it (".zoho.com"), or a host and the path its links start with.
+DEFAULT_HOSTS = ("zoho.com", ".zoho.com", "github.com/zoho/", "github.com/beam-help/")
+# A URL as a browser and Python read it alike: https, a plain ASCII host, printable ASCII after it.
+_URL_PARTS = re.compile(r"https://(?P<authority>[^/?#]*)(?P<rest>[/?#].*)?", re.S)
+_HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
+_URL_REST = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
 
 @dataclass(frozen=True)
@@ -68,7 +80,64 @@ def _https(node: yaml.Node, name: str) -> str:
             "Link the official page with its https:// address",
             "not-https",
         )
+    parts = _URL_PARTS.fullmatch(url)
+    authority = parts["authority"] if parts else ""
+    if "@" in authority:
+        raise yn.Invalid(
+            node,
+            f"'{name}' holds a user name before '@' ({url}): a browser would open "
+            f"{authority.rpartition('@')[2] or 'another host'}, not the host written first",
+            "Link the official page by its plain address, with nothing between https:// and the host",
+            "bad-url",
+        )
+    if not authority.isascii():
+        raise yn.Invalid(
+            node,
+            f"the host of '{name}' ({authority}) holds letters that are not plain ASCII, which can "
+            "imitate another site's name",
+            "Link the official page by its address as Zoho publishes it",
+            "bad-url",
+        )
+    if not _HOST_NAME.fullmatch(authority.lower()):
+        raise yn.Invalid(
+            node,
+            f"the host of '{name}' ({authority}) is not a plain host name",
+            "Write the address as https://host/path, without a port, backslash or trailing dot",
+            "bad-url",
+        )
+    if not _URL_REST.fullmatch(parts["rest"] or ""):
+        raise yn.Invalid(
+            node,
+            f"'{name}' holds characters that an address cannot hold as they are ({url})",
+            "Copy the address from the browser's address bar, where such characters are "
+            "percent-encoded",
+            "bad-url",
+        )
     return url
+
+
+def host_allowed(url: str, hosts: tuple[str, ...]) -> bool:
+    """Whether an https URL (already checked by _https) links to a host the site allows."""
+    parts = urlsplit(url)
+    host, path = (parts.hostname or "").lower(), parts.path or "/"
+    for entry in hosts:
+        name, slash, prefix = entry.lower().partition("/")
+        on_host = host.endswith(name) if name.startswith(".") else host == name
+        if on_host and (not slash or path.startswith("/" + prefix)):
+            return True
+    return False
+
+
+def _language(node: yaml.Node, name: str) -> str:
+    value = yn.text(node, name)
+    if not LANGUAGE_PATTERN.fullmatch(value):
+        raise yn.Invalid(
+            node,
+            f"'{name}' is {value!r}, which is not the name of a language",
+            "Use a lowercase name such as python, javascript or shell",
+            "bad-language",
+        )
+    return value
 
 
 def _identifier(node: yaml.Node, name: str) -> str:
@@ -146,7 +215,7 @@ _PARAMETER_FIELDS: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
     "name": (True, yn.text),
     "in": (True, _one_of(PARAMETER_PLACES)),
     "required": (True, yn.boolean),
-    "description": (True, yn.text),
+    "description": (True, yn.paragraph),
 }
 
 
@@ -168,8 +237,8 @@ COMMON: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
     "title": (True, yn.text),
     "url": (True, _https),
     "verified_on": (True, yn.date),
-    "note": (False, yn.text),
-    "quote": (False, yn.text),
+    "note": (False, yn.paragraph),
+    "quote": (False, yn.paragraph),
 }
 KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     "endpoint": {
@@ -188,7 +257,7 @@ KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     "code": {
         "file": (True, yn.text),
         "symbol": (True, yn.text),
-        "language": (False, yn.text),
+        "language": (False, _language),
     },
     "doc": {
         "publisher": (False, yn.text),
@@ -274,7 +343,10 @@ def extract_symbol(source: str, symbol: str) -> str | None:
             return None
         body = node.body
     first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    lines = source.splitlines()[first - 1 : node.end_lineno]
+    # Python numbers lines at \n, \r\n and \r only (splitlines() would also split at \f, U+2028...).
+    lines = (
+        source.replace("\r\n", "\n").replace("\r", "\n").split("\n")[first - 1 : node.end_lineno]
+    )
     return textwrap.dedent("\n".join(lines))
 
 
@@ -298,10 +370,13 @@ def _code_source(root: Path, nodes: Mapping[str, yaml.Node], values: dict[str, A
         )
     try:
         source = extract_symbol(target.read_text(encoding="utf-8"), symbol)
-    except (SyntaxError, UnicodeDecodeError, ValueError) as error:
+    except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError, MemoryError) as error:
+        reason = (
+            "it is nested too deeply" if isinstance(error, (RecursionError, MemoryError)) else error
+        )
         raise yn.Invalid(
             nodes["file"],
-            f"{file_name} cannot be read as Python ({error})",
+            f"{file_name} cannot be read as Python ({reason})",
             "Fix that file so its tests pass",
             "code-file",
         ) from None
@@ -318,11 +393,51 @@ def _code_source(root: Path, nodes: Mapping[str, yaml.Node], values: dict[str, A
 # --- loading ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Policy:
+    """The site's settings that records are checked against: the hosts their `url` may link to,
+    and the day after which `verified_on` lies in the future."""
+
+    hosts: tuple[str, ...] = DEFAULT_HOSTS
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def _site_rules(
+    items: Mapping[str, tuple[yaml.Node, yaml.Node]], values: Mapping[str, Any], policy: Policy
+) -> list[yn.Invalid]:
+    """The checks that depend on the site's settings rather than on the record alone."""
+    broken = []
+    if "url" in values and not host_allowed(values["url"], policy.hosts):
+        broken.append(
+            yn.Invalid(
+                items["url"][1],
+                f"'url' links to {urlsplit(values['url']).hostname}, which is not one of the hosts "
+                f"records may link to ({', '.join(policy.hosts)})",
+                "Link Zoho's official page; a new host is added under 'hosts' of the beam plugin "
+                "in mkdocs.yml, in a pull request of its own",
+                "unknown-host",
+            )
+        )
+    # A day's grace: a writer east of the build machine may already be living on its tomorrow.
+    if "verified_on" in values and values["verified_on"] > policy.today + dt.timedelta(days=1):
+        broken.append(
+            yn.Invalid(
+                items["verified_on"][1],
+                f"'verified_on' is {values['verified_on']}, a day that has not come yet "
+                f"(today is {policy.today})",
+                "Write the day you checked the fact on the official page",
+                "future-date",
+            )
+        )
+    return broken
+
+
 def _read_record(
     node: yaml.Node,
     path: str,
     product: str,
     root: Path,
+    policy: Policy,
 ) -> tuple[Record | None, list[yn.Invalid]]:
     items = yn.mapping_items(node, "a record")
     kind_entry = items.get("kind")
@@ -346,6 +461,7 @@ def _read_record(
             )
         ]
     values, lines, broken = _read_fields(node, {**COMMON, **KINDS[kind]}, f"this {kind} record")
+    broken += _site_rules(items, values, policy)
     if kind == "config":
         shapes = [name for name in CONFIG_SHAPES if name in lines]
         if len(shapes) != 1:
@@ -408,10 +524,22 @@ def _read_file(file: Path, path: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def load_file(file: Path, root: Path) -> tuple[list[Record], list[Problem]]:
+def load_file(
+    file: Path, root: Path, policy: Policy | None = None
+) -> tuple[list[Record], list[Problem]]:
     """Every valid record of one file, and a problem for each record (or the file) that is not."""
+    policy = policy or Policy()
     path = file.relative_to(root).as_posix()
     product = file.relative_to(root).parts[1] if len(file.relative_to(root).parts) > 2 else ""
+    if not file.resolve().is_relative_to(root.resolve()):
+        return [], [
+            Problem(
+                Location(path, 1),
+                f"this file is a link to {file.resolve()}, outside the repository",
+                "Put the records themselves in the repository instead of a link",
+                "outside-repository",
+            )
+        ]
     text, problems = _read_file(file, path)
     if text is None:
         return [], problems
@@ -439,7 +567,7 @@ def load_file(file: Path, root: Path) -> tuple[list[Record], list[Problem]]:
     records, problems = [], []
     for item in node.value:
         try:
-            record, broken = _read_record(item, path, product, root)
+            record, broken = _read_record(item, path, product, root, policy)
         except yn.Invalid as invalid:
             record, broken = None, [invalid]
         if record is not None:
@@ -454,18 +582,31 @@ def source_files(root: Path, sources_dir: str = "sources") -> Iterator[Path]:
 
 
 def load_records(
-    root: Path, sources_dir: str = "sources", cache: dict | None = None
+    root: Path,
+    sources_dir: str = "sources",
+    cache: dict | None = None,
+    *,
+    hosts: tuple[str, ...] = DEFAULT_HOSTS,
+    today: dt.date | None = None,
 ) -> tuple[dict[str, Record], list[Problem]]:
     """All records by id, and every problem found in every file (duplicate ids included).
 
+    `hosts` are those record URLs may link to (see DEFAULT_HOSTS); `today` (the real date unless
+    given) is the last day a record may say it was verified, give or take a day of time zones.
     With a cache (a dict the caller keeps between calls, as serve does), a file is read again only
     when it, or an example file that one of its code records shows, has changed.
     """
+    policy = Policy(tuple(hosts), today or dt.date.today())
+    if cache is not None and cache.get(Policy) != policy:
+        cache.clear()  # records were checked against other settings
+        cache[Policy] = policy
     by_id: dict[str, Record] = {}
     problems: list[Problem] = []
     for file in source_files(root, sources_dir):
         records, file_problems = (
-            load_file(file, root) if cache is None else _load_file_cached(file, root, cache)
+            load_file(file, root, policy)
+            if cache is None
+            else _load_file_cached(file, root, cache, policy)
         )
         problems += file_problems
         for record in records:
@@ -484,11 +625,13 @@ def load_records(
     return by_id, sorted(problems)
 
 
-def _load_file_cached(file: Path, root: Path, cache: dict) -> tuple[list[Record], list[Problem]]:
+def _load_file_cached(
+    file: Path, root: Path, cache: dict, policy: Policy
+) -> tuple[list[Record], list[Problem]]:
     entry = cache.get(file)
     if entry is not None and all(_file_state(path) == state for path, state in entry[0]):
         return entry[1], []
-    records, problems = load_file(file, root)
+    records, problems = load_file(file, root, policy)
     read = [file, *(root / r.facts["file"] for r in records if r.kind == "code")]
     states = [(path, _file_state(path)) for path in read]
     # A broken file is read again next time, whatever fixes it; so is one written just now,
@@ -509,9 +652,11 @@ def _file_state(path: Path) -> tuple[int, int, int] | None:
     return state.st_mtime_ns, state.st_size, state.st_ino
 
 
-def require_records(root: Path, sources_dir: str = "sources") -> dict[str, Record]:
+def require_records(
+    root: Path, sources_dir: str = "sources", hosts: tuple[str, ...] = DEFAULT_HOSTS
+) -> dict[str, Record]:
     """Like load_records, but raise ProblemsFound when anything is wrong."""
-    records, problems = load_records(root, sources_dir)
+    records, problems = load_records(root, sources_dir, hosts=hosts)
     if problems:
         raise ProblemsFound(problems)
     return records

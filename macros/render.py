@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from .citations import CiteUse, entry_anchor
 from .records import Record
+from .yamlnodes import LINE_BREAKS
 
 # Markdown would act on these inside raw HTML text; entities make them inert but look the same.
 _MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}#+!|~^:<>"})
@@ -28,8 +29,12 @@ _ENTITY = re.compile(r"(&#?\w+;)")
 
 
 def text(value: object) -> Markup:
-    """Escape a record value so it reaches the page as plain text, never as HTML or Markdown."""
-    escaped = str(escape(str(value)))  # &, <, >, " and ' become entities first
+    """Escape a record value so it reaches the page as plain text, never as HTML or Markdown.
+
+    Line breaks become spaces: a value is shown inside one line of Markdown (a heading, a table
+    row, an HTML block), and a line break there would start a new block (a heading, a list, the
+    end of the HTML block, after which Markdown reads the rest as live markup)."""
+    escaped = str(escape(LINE_BREAKS.sub(" ", str(value))))  # &, <, >, " and ' become entities
     # Leave those entities whole and make every other Markdown-active character an entity too.
     # (Splitting around the entities is what a per-character regex did, a tenth of the cost.)
     parts = _ENTITY.split(escaped)
@@ -39,12 +44,14 @@ def text(value: object) -> Markup:
 
 # Markdown's link, image, code and escape patterns run before it sets raw HTML aside, so they would
 # rewrite an attribute's value ("![x](data:...)" became an <img> inside aria-label, breaking out).
-_MARKDOWN_IN_ATTRIBUTE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`[]!"})
+# A table splits its rows at "|" and its lines at line breaks before it looks at HTML at all.
+_MARKDOWN_IN_ATTRIBUTE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`[]!|"})
 
 
 def attribute(value: object) -> str:
     """Escape a value for a double-quoted attribute, where Markdown must not act on it either."""
-    return str(escape(str(value))).translate(_MARKDOWN_IN_ATTRIBUTE)
+    one_line = LINE_BREAKS.sub(" ", str(value))
+    return str(escape(one_line)).translate(_MARKDOWN_IN_ATTRIBUTE)
 
 
 def code(value: object) -> Markup:
@@ -99,7 +106,8 @@ def code_block(source: str, language: str, title: str, indent: str) -> str:
     longest = max((len(run) for run in re.findall(r"`+", source)), default=0)
     fence = "`" * max(3, longest + 1)
     safe_title = title.replace('"', "'")
-    lines = [f'{fence}{language} title="{safe_title}"', *source.splitlines(), fence]
+    # Markdown ends a line at "\n" alone; splitlines() would also cut at \f or U+2028 in the code.
+    lines = [f'{fence}{language} title="{safe_title}"', *source.split("\n"), fence]
     return ("\n" + indent).join(line if line.strip() else "" for line in lines)
 
 

@@ -16,7 +16,7 @@ from . import yamlnodes as yn
 from .problems import Location, Problem, did_you_mean
 
 PLUGIN = "beam"
-OPTIONS = ("sources", "products", "review_days")
+OPTIONS = ("sources", "products", "review_days", "hosts")
 DEFAULT_SOURCES = "sources"
 # Product keys name folders and URLs (sources/<key>/, docs/<key>/): a slug, nothing else.
 PRODUCT_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -63,6 +63,7 @@ def problems_by_option(config_file: Path) -> list[tuple[str, Problem]]:
         "sources": lambda node: _sources(node, root),
         "products": _products,
         "review_days": _review_days,
+        "hosts": read_hosts,
     }
     found = []
     for name, (key_node, _) in items.items():
@@ -98,6 +99,34 @@ def problems_by_option(config_file: Path) -> list[tuple[str, Problem]]:
             )
         )
     return found
+
+
+# One entry of `hosts`: a host name, ".suffix" for every host under it, or a host and a path.
+_HOST_ENTRY = re.compile(r"\.?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[A-Za-z0-9._~/-]*)?")
+
+
+def read_hosts(node: yaml.Node) -> tuple[str, ...]:
+    """The hosts record URLs may link to: `hosts: [www.zoho.com, .zoho.eu, github.com/zoho/]`."""
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise yn.Invalid(
+            node,
+            "the beam option 'hosts' must be a list of host names",
+            "Write hosts: [www.zoho.com, help.zoho.com]",
+            "settings",
+        )
+    hosts = []
+    for item in node.value:
+        host = yn.text(item, "an item of hosts")
+        if not _HOST_ENTRY.fullmatch(host):
+            raise yn.Invalid(
+                item,
+                f"{host!r} in the beam option 'hosts' is not a lowercase host name",
+                "Write a host such as www.zoho.com, .zoho.com for every host under zoho.com, "
+                "or github.com/zoho/ for the pages under that path",
+                "settings",
+            )
+        hosts.append(host)
+    return tuple(hosts)
 
 
 def _sources(node: yaml.Node, root: Path) -> None:

@@ -13,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+# The hosts test records link to (the fixture site's mkdocs.yml lists example.com too).
+TEST_HOSTS = ("example.com", ".example")
 
 
 def run_mkdocs(site_root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES, make_fixture_site, run_mkdocs
+from conftest import FIXTURES, TEST_HOSTS, make_fixture_site, run_mkdocs
 
 from macros.checks import read_settings
 from macros.pages import PageRenderer
@@ -15,7 +15,7 @@ from macros.records import load_records
 
 def test_a_how_to_shows_the_oldest_verification_date_of_its_sources(tmp_path: Path) -> None:
     site = make_fixture_site(tmp_path)
-    records, _ = load_records(site)
+    records, _ = load_records(site, hosts=TEST_HOSTS)
     page = site / "docs" / "index.md"
     rendered = PageRenderer(records, read_settings(site).products).render(
         "docs/index.md", page.read_text()

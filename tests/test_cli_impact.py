@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import make_fixture_site
+from conftest import TEST_HOSTS, make_fixture_site
 
 from macros.cli import main
 from macros.cli.impact import Change, record_changes
@@ -102,11 +102,11 @@ def test_impact_explains_a_ref_git_does_not_know(repo, capsys) -> None:
 
 def test_a_record_changes_when_any_field_differs_but_not_when_it_only_moves(tmp_path) -> None:
     site = make_fixture_site(tmp_path)
-    before, _ = load_records(site)
+    before, _ = load_records(site, hosts=TEST_HOSTS)
     records = site / "sources" / "demo" / "records.yml"
     text = records.read_text()
     records.write_text("\n" + text.replace("title: Job statuses (Demo API)", "title: Job states"))
-    after, _ = load_records(site)
+    after, _ = load_records(site, hosts=TEST_HOSTS)
     assert record_changes(before, after) == {
         "demo.statuses": Change("demo.statuses", ("title",)),
     }

@@ -9,6 +9,7 @@ from pathlib import Path
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from conftest import TEST_HOSTS
 
 from macros.contract import find_macro_calls
 from macros.pages import PageRenderer
@@ -20,7 +21,7 @@ PATH = "docs/page.md"
 
 @pytest.fixture(scope="module")
 def renderer() -> PageRenderer:
-    records, problems = load_records(FIXTURE)
+    records, problems = load_records(FIXTURE, hosts=TEST_HOSTS)
     assert problems == []
     return PageRenderer(records, {"demo": "Demo Product"})
 
@@ -38,7 +39,7 @@ def records_from(tmp_path: Path, yaml_text: str) -> dict:
     sources = tmp_path / "sources" / "p"
     sources.mkdir(parents=True)
     (sources / "x.yml").write_text(textwrap.dedent(yaml_text))
-    records, problems = load_records(tmp_path)
+    records, problems = load_records(tmp_path, hosts=TEST_HOSTS)
     assert problems == []
     return records
 
@@ -221,7 +222,7 @@ def test_record_values_are_escaped_for_html_and_markdown(tmp_path: Path) -> None
           kind: config
           title: "<script>alert(1)</script> [x](javascript:alert(1))"
           value: '<img src=x onerror=alert(1)> **bold** `code`'
-          url: 'https://example.com/?q="><script>alert(1)</script>'
+          url: "https://example.com/?q='x'&b=[1](!)"
           verified_on: 2026-11-20
     """,
     )
@@ -237,9 +238,7 @@ def test_record_values_are_escaped_for_html_and_markdown(tmp_path: Path) -> None
     assert all(a["href"].startswith(("https://", "#")) for a in soup.find_all("a"))
     assert soup.find("strong") is None and soup.find("em") is None
     assert "<img src=x onerror=alert(1)> **bold** `code`" in soup.find("code").text
-    assert soup.find("a", class_="bh-source-link")["href"] == (
-        'https://example.com/?q="><script>alert(1)</script>'
-    )
+    assert soup.find("a", class_="bh-source-link")["href"] == "https://example.com/?q='x'&b=[1](!)"
 
 
 def test_macro_calls_are_found_statically_with_their_lines() -> None:
@@ -278,7 +277,9 @@ def test_scope_and_fields_tables_cite_every_row(tmp_path: Path) -> None:
           verified_on: 2026-11-20
     """,
     )
-    page = PageRenderer(records, {}).render(PATH, 'Hosts:\n\n{{ fields_table("p.us", "p.eu") }}\n')
+    page = PageRenderer(records, {}).render(
+        PATH, 'The hosts:\n\n{{ fields_table("p.us", "p.eu") }}\n'
+    )
     assert page.problems == []
     rows = [line for line in page.markdown.splitlines() if line.startswith("|")]
     assert rows[0] == "| Name | API domain |"

@@ -14,6 +14,7 @@ from typing import Any
 import markdown
 import yaml
 from bs4 import BeautifulSoup
+from conftest import TEST_HOSTS
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -282,7 +283,7 @@ def fresh(tmp_path_factory) -> Path:
 def test_any_valid_record_loads_as_the_values_written(tmp_path_factory, written) -> None:
     root = fresh(tmp_path_factory)
     _, starts = write(root, written)
-    loaded, problems = load_records(root)
+    loaded, problems = load_records(root, hosts=TEST_HOSTS)
     assert [str(p) for p in problems] == []
     assert list(loaded) == [w.values["id"] for w in written]
     for record, start in zip(written, starts, strict=True):
@@ -358,7 +359,7 @@ def test_any_single_corruption_is_reported_once_at_its_line(
         expected = (index, "wrong-type")
     _, starts = write(root, written)
 
-    _, problems = load_records(root)
+    _, problems = load_records(root, hosts=TEST_HOSTS)
 
     line, code = expected
     assert [(p.location.line, p.code) for p in problems] == [(starts[victim] + line, code)]

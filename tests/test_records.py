@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import TEST_HOSTS
 
 from macros.records import extract_symbol, load_records
 
@@ -26,13 +27,13 @@ def problems_for(tmp_path: Path, text: str | bytes, name: str = "x.yml") -> list
         file.write_bytes(text)
     else:
         file.write_text(textwrap.dedent(text), encoding="utf-8")
-    return [str(p) for p in load_records(tmp_path)[1]]
+    return [str(p) for p in load_records(tmp_path, hosts=TEST_HOSTS)[1]]
 
 
 def test_a_valid_record_loads_with_its_lines(tmp_path: Path) -> None:
     (tmp_path / "sources" / "p").mkdir(parents=True)
     (tmp_path / "sources" / "p" / "x.yml").write_text(GOOD)
-    records, problems = load_records(tmp_path)
+    records, problems = load_records(tmp_path, hosts=TEST_HOSTS)
     assert problems == []
     record = records["p.doc"]
     assert (record.kind, record.title, record.product) == ("doc", "A page", "p")
@@ -222,7 +223,7 @@ def test_code_record_must_point_at_a_real_symbol(tmp_path: Path) -> None:
         "the repository, such as examples/zoho_crm_bulk/client.py. [code-file]"
     ]
     records, problems = (
-        load_records(tmp_path)
+        load_records(tmp_path, hosts=TEST_HOSTS)
         if not problems_for(tmp_path, text.format(file="ex.py", symbol="here"))
         else ({}, ["failed"])
     )

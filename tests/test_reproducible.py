@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS, ROOT, make_fixture_site, run_mkdocs
+from conftest import MKDOCS, ROOT, TEST_HOSTS, make_fixture_site, run_mkdocs
 
 from macros.builddate import content_epoch, last_commit_time
 from macros.records import load_records
@@ -116,7 +116,7 @@ def test_a_source_date_epoch_given_by_the_caller_wins(tmp_path: Path) -> None:
 
 def test_content_epoch_prefers_the_commit_and_falls_back_to_verified_on(tmp_path: Path) -> None:
     site = make_fixture_site(tmp_path)
-    records = load_records(site)[0].values()
+    records = load_records(site, hosts=TEST_HOSTS)[0].values()
     assert last_commit_time(site) is None
     assert content_epoch(site, records) == int(NEWEST_VERIFIED_ON.timestamp())
     assert content_epoch(site, []) is None

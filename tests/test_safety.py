@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, make_fixture_site, run_mkdocs
+from conftest import ROOT, TEST_HOSTS, make_fixture_site, run_mkdocs
 from hostile import HOSTILE, HOSTILE_CODE, hostile_records
 from test_fixture_sites import run_check
 
@@ -422,7 +422,7 @@ def test_hostile_values_load_as_the_exact_text_written(tmp_path: Path) -> None:
     (tmp_path / "examples" / "demo.py").write_text(HOSTILE_CODE)
     (tmp_path / "sources" / "demo").mkdir(parents=True)
     (tmp_path / "sources" / "demo" / "records.yml").write_text(hostile_records())
-    records, problems = load_records(tmp_path)
+    records, problems = load_records(tmp_path, hosts=TEST_HOSTS)
     assert problems == []
     assert records["demo.get-job"].title == HOSTILE["script"]
     assert records["demo.get-job"].url == 'https://example.com/"onmouseover="alert(1)'
@@ -465,7 +465,7 @@ def test_the_loader_refuses_script_and_data_urls(tmp_path: Path) -> None:
             for n, url in enumerate(urls)
         )
     )
-    assert [str(p) for p in load_records(tmp_path)[1]] == [
+    assert [str(p) for p in load_records(tmp_path, hosts=TEST_HOSTS)[1]] == [
         f"sources/p/x.yml:{4 + 5 * n}: 'url' must be an https:// address, not {url!r}. Link the "
         "official page with its https:// address. [not-https]"
         for n, url in enumerate(urls)
