@@ -77,6 +77,38 @@ def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
     ]
 
 
+# Python-Markdown's time grows fast with nesting (2,000 nested list items took minutes, 4,000
+# nested '[' ten seconds). No page needs more than a few levels; these bounds leave plenty.
+MAX_INDENT = 48  # columns of leading spaces (a tab counts 4)
+MAX_QUOTE_DEPTH = 8  # '>' markers opening one line
+MAX_BRACKET_DEPTH = 8  # '[' open at once within one line
+_QUOTE_MARKERS = re.compile(r"[ \t>]*")
+
+
+def nesting_problems(path: str, lines: list[str]) -> list[Problem]:
+    """A problem at each line nested deeper than Markdown can convert in reasonable time."""
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        stripped = line.lstrip(" \t")
+        indent = len(line[: len(line) - len(stripped)].expandtabs(4))
+        quotes = _QUOTE_MARKERS.match(stripped).group().count(">")
+        depth = deepest = 0
+        for char in line:
+            depth += (char == "[") - (char == "]" and depth > 0)
+            deepest = max(deepest, depth)
+        if indent > MAX_INDENT or quotes > MAX_QUOTE_DEPTH or deepest > MAX_BRACKET_DEPTH:
+            problems.append(
+                Problem(
+                    Location(path, number),
+                    "this line is nested too deeply (indentation, '>' quotes or '[' brackets)",
+                    f"Keep to at most {MAX_INDENT // 4} levels of indentation, "
+                    f"{MAX_QUOTE_DEPTH} of quotes and {MAX_BRACKET_DEPTH} of brackets",
+                    "too-deep",
+                )
+            )
+    return problems
+
+
 def contract_problems(
     products: Mapping[str, str],
     path: str,

@@ -20,7 +20,7 @@ from markupsafe import escape
 
 from . import render
 from .citations import Citations
-from .contract import MacroCall, contract_problems, macro_calls
+from .contract import MacroCall, contract_problems, macro_calls, nesting_problems
 from .frontmatter import FrontMatter, read_front_matter
 from .page_macros import _CALL_LINE, MACRO_NAMES, MACRO_USAGE, PageMacros
 from .problems import Location, Problem, did_you_mean, text_lines
@@ -99,6 +99,12 @@ def _render_plain_calls(template_source: str, macros: PageMacros) -> str | None:
     return "".join(out)
 
 
+# A page's size in characters; the largest real page is a small fraction of it.
+MAX_PAGE_CHARACTERS = 200_000
+# Problems that mean Markdown would take too long (or too much memory) over the page.
+_TOO_COSTLY = ("too-deep", "render-limit", "file-too-large")
+
+
 def _over_the_limit(error: BaseException) -> tuple[str, str]:
     """What a writer reads when a page's template would take more than a page may take."""
     if isinstance(error, LimitExceeded):
@@ -133,8 +139,18 @@ class PageRenderer:
     def render(self, path: str, source: str, out: ModuleType = render) -> RenderedPage:
         """The page as the site shows it; out=render_plain gives its plain Markdown copy instead,
         from the same template and records through the renderer's second backend."""
+        if len(source) > MAX_PAGE_CHARACTERS:
+            problem = Problem(
+                Location(path, 1),
+                f"this page has {len(source):,} characters, over the "
+                f"{MAX_PAGE_CHARACTERS:,}-character limit for one page",
+                "Split it into several pages",
+                "file-too-large",
+            )
+            return RenderedPage(path, {}, "", Citations(), [problem])
         matter, problems = read_front_matter(source, path)
         lines = text_lines(source)
+        problems += nesting_problems(path, lines)
         # Blank the front matter instead of cutting it, so template lines are file lines.
         template_source = "\n" * matter.end_line + "\n".join(lines[matter.end_line :])
         if source.endswith("\n"):
@@ -166,6 +182,8 @@ class PageRenderer:
                 self.products, path, lines, matter, template_source, macros.calls
             )
         markdown = self._assemble(matter, body.lstrip("\n"), macros.citations, out)
+        if any(p.code in _TOO_COSTLY for p in problems):
+            markdown = ""  # the build fails anyway; MkDocs must not spend minutes converting it
         return RenderedPage(
             path, matter.values, markdown, macros.citations, sorted(problems), matter.end_line + 1
         )

@@ -531,11 +531,11 @@ def load_file(
     policy = policy or Policy()
     path = file.relative_to(root).as_posix()
     product = file.relative_to(root).parts[1] if len(file.relative_to(root).parts) > 2 else ""
-    if not file.resolve().is_relative_to(root.resolve()):
+    if not file.resolve().is_relative_to(root.resolve()) or not file.is_file():
         return [], [
             Problem(
                 Location(path, 1),
-                f"this file is a link to {file.resolve()}, outside the repository",
+                "this file is a link to something outside the repository, or to no file at all",
                 "Put the records themselves in the repository instead of a link",
                 "outside-repository",
             )
@@ -578,7 +578,12 @@ def load_file(
 
 def source_files(root: Path, sources_dir: str = "sources") -> Iterator[Path]:
     base = root / sources_dir
-    yield from sorted(p for p in base.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+    # Links are listed too, so that one leading out of the repository is refused, not skipped.
+    yield from sorted(
+        p
+        for p in base.rglob("*")
+        if p.suffix in (".yml", ".yaml") and (p.is_file() or p.is_symlink())
+    )
 
 
 def load_records(

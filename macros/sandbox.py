@@ -31,6 +31,7 @@ _MAX_REPEAT = 10_000
 MAX_STEPS = 100_000  # loop turns, calls, filters, operators and lookups in one render
 MAX_SECONDS = 2.0  # of rendering one page
 MAX_TEXT = 1_000_000  # characters (or items) in any one value made while rendering, and the page
+MAX_NUMBER = 100_000  # any number given to a filter or method (a width, a count, a size)
 MEMORY_HEADROOM = 512 * 1024 * 1024  # bytes a render may allocate beyond what the build holds
 _STEP_FILTER = "beam_step"
 
@@ -44,7 +45,15 @@ class _Budget:
 
     def __init__(self) -> None:
         self.steps = 0
+        self.output = 0
         self.deadline = time.monotonic() + MAX_SECONDS
+
+    def printed(self, value: Any) -> Any:
+        """Every {{ ... }} a render prints, in blocks and loops too, counts toward MAX_TEXT."""
+        self.output += len(value) if isinstance(value, str) else 0
+        if self.output > MAX_TEXT:
+            raise LimitExceeded(f"it prints more than {MAX_TEXT:,} characters")
+        return value
 
     def step(self) -> None:
         self.steps += 1
@@ -55,6 +64,11 @@ class _Budget:
 
 
 _BUDGET: ContextVar[_Budget | None] = ContextVar("beam_render_budget", default=None)
+
+
+def _printed(value: Any) -> Any:
+    budget = _BUDGET.get()
+    return value if budget is None else budget.printed(value)
 
 
 def _step() -> None:
@@ -112,7 +126,7 @@ def _check_numbers(values: Iterable[Any]) -> None:
     for value in values:
         numbers = value if isinstance(value, (tuple, list)) else (value,)
         for number in numbers:
-            if isinstance(number, (int, float)) and abs(number) > MAX_TEXT:
+            if isinstance(number, (int, float)) and abs(number) > MAX_NUMBER:
                 raise LimitExceeded(f"the number {number:,} is larger than pages may use")
 
 
@@ -145,6 +159,21 @@ def _bounded_concat(parts: Iterable[str]) -> str:
     return "".join(kept)
 
 
+def _check_growth(name: str, text: Any, args: tuple[Any, ...]) -> None:
+    """Replacing or indenting can multiply a text's length: work out the result's length first."""
+    if not isinstance(text, str) or not args:
+        return
+    if name in ("replace", "do_replace") and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        grows = (text.count(old) if old else len(text) + 1) * max(len(new) - len(old), 0)
+    elif name == "do_indent" and isinstance(args[0], str):
+        grows = (text.count("\n") + 1) * len(args[0])
+    else:
+        return
+    if len(text) + grows > MAX_TEXT:
+        raise LimitExceeded(f"it makes a text or list longer than {MAX_TEXT:,} characters")
+
+
 def _guarded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)  # keeps Jinja's pass_context/pass_environment marks
     def guarded(*args: Any, **kwargs: Any) -> Any:
@@ -152,6 +181,9 @@ def _guarded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
         _check_numbers([*args, *kwargs.values()])
         if function.__name__ == "do_format":
             _check_format(next((a for a in args if isinstance(a, str)), ""))
+        texts = [i for i, a in enumerate(args) if isinstance(a, str)]
+        if texts:  # the filtered value is the first text (after any context Jinja passes)
+            _check_growth(function.__name__, args[texts[0]], args[texts[0] + 1 :])
         return sized(function(*args, **kwargs))
 
     return guarded
@@ -189,6 +221,7 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
             # '{#' starts attribute lists in Markdown ('## Title {#id}'), so comments use '{##'.
             comment_start_string="{##",
             comment_end_string="##}",
+            finalize=_printed,
         )
         self.globals.clear()  # no range, cycler, joiner, lipsum, namespace or dict: only our macros
         self.filters = {name: _guarded_filter(f) for name, f in self.filters.items()}
@@ -223,10 +256,20 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _step()
         _check_numbers([*args, *kwargs.values()])
-        owner = getattr(__obj, "__self__", None)
-        if isinstance(owner, str) and getattr(__obj, "__name__", "") in ("format", "format_map"):
-            _check_format(owner)
+        _check_growth(getattr(__obj, "__name__", ""), getattr(__obj, "__self__", None), args)
         return sized(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """`"{:>99999999}".format(1)`: the sandbox's own str.format, after a look at the widths."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            _check_format(value.__self__)
+            return wrapped(*args, **kwargs)
+
+        return checked
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _step()

@@ -37,8 +37,12 @@ def make_fixture_site(tmp_path: Path, case: Path | None = None) -> Path:
     shutil.copytree(FIXTURES / "_base", site)
     if case is not None:
         for file in case.rglob("*"):
-            if file.is_file() and file.name != "expected.txt":
-                target = site / file.relative_to(case)
+            target = site / file.relative_to(case)
+            if file.is_symlink():  # a case about links keeps its link, not a copy of the target
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.unlink(missing_ok=True)
+                target.symlink_to(os.readlink(file))
+            elif file.is_file() and file.name != "expected.txt":
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(file, target)
     return site
