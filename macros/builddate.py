@@ -46,6 +46,25 @@ def content_epoch(root: Path, records: Iterable[Record]) -> int | None:
 _EPOCH_WE_SET: list[str] = []  # the SOURCE_DATE_EPOCH this process chose, told apart from a user's
 
 
+class BadBuildDate(ValueError):
+    """SOURCE_DATE_EPOCH is set to something MkDocs cannot read as a time."""
+
+
+def _check_epoch(value: str) -> None:
+    try:
+        if (
+            not value.isdigit()
+        ):  # int() would take " 1", "1_000" or "+1"; MkDocs needs a plain number
+            raise ValueError
+        dt.datetime.fromtimestamp(int(value), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BadBuildDate(
+            f"SOURCE_DATE_EPOCH is {value!r}, which is not a time in whole seconds since 1970. "
+            "Unset it (the build then dates itself from the last commit), or set it to a number "
+            "such as 1767225600."
+        ) from None
+
+
 def date_builds_from_content(root: Path, records: Iterable[Record]) -> None:
     """MkDocs dates sitemap.xml (and its .gz header) by SOURCE_DATE_EPOCH, else by the clock.
 
@@ -54,6 +73,7 @@ def date_builds_from_content(root: Path, records: Iterable[Record]) -> None:
     """
     chosen = os.environ.get("SOURCE_DATE_EPOCH")
     if chosen is not None and chosen not in _EPOCH_WE_SET:
+        _check_epoch(chosen)  # MkDocs itself would stop with a traceback
         return
     epoch = content_epoch(root, records)
     if epoch is not None:

@@ -105,6 +105,12 @@ MAX_PAGE_CHARACTERS = 200_000
 _TOO_COSTLY = ("too-deep", "render-limit", "file-too-large")
 
 
+def _most_nested_line(lines: list[str]) -> int:
+    """The line with the most opening brackets: where a too-deeply nested expression is."""
+    counts = [sum(line.count(c) for c in "([{") for line in lines]
+    return counts.index(max(counts)) + 1 if counts else 1
+
+
 def _over_the_limit(error: BaseException) -> tuple[str, str]:
     """What a writer reads when a page's template would take more than a page may take."""
     if isinstance(error, LimitExceeded):
@@ -162,7 +168,10 @@ class PageRenderer:
                 body = self._render_template(template_source, path, macros)
         except (LimitExceeded, MemoryError, RecursionError) as error:
             what, todo = _over_the_limit(error)
-            macros.problem(error_line(error, path), what, todo, "render-limit")
+            line = error_line(error, path)
+            if isinstance(error, RecursionError) and line == 1:  # Jinja's parser gave no line
+                line = _most_nested_line(lines)
+            macros.problem(line, what, todo, "render-limit")
         except jinja2.TemplateSyntaxError as error:
             line, noticed = unclosed_tag_line(lines, error.lineno or 1), ""
             if line != error.lineno:

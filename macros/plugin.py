@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -21,12 +23,12 @@ from mkdocs.structure.nav import Section
 from mkdocs.utils import CountHandler
 
 from . import allowlist, outputs, static_files
-from .builddate import date_builds_from_content
+from .builddate import BadBuildDate, date_builds_from_content
 from .checks import DEFAULT_REVIEW_DAYS, stale_sources
 from .frontmatter import read_page
 from .pages import PageRenderer, RenderedPage
 from .problems import Problem
-from .publish import Busy, Staging
+from .publish import Busy, OutputNotWritable, Staging
 from .records import DEFAULT_HOSTS, load_records
 from .settings import layout_problems, problems_by_option
 from .site_files import SiteFiles, SiteSettings
@@ -72,11 +74,13 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.staging = Staging(Path(config.site_dir)) if getattr(self, "stage", False) else None
         if self.staging is not None:
             try:
-                self.staging.lock()  # before anything is touched: one build per output folder
-            except Busy as busy:
+                with _said_plainly():
+                    self.staging.lock()  # before anything is touched: one build per output folder
+            except (Busy, PluginError) as busy:
                 self.staging = None  # not ours to clean up
                 raise PluginError(str(busy)) from None
-            self.staging.recover()  # first, so that even a failing build puts the last site back
+            with _said_plainly():
+                self.staging.recover()  # first, so that even a failing build puts the last site back
         # Kept across serve rebuilds, so a rebuild redoes only what an edit changed.
         self.site_files = getattr(self, "site_files", None) or SiteFiles()
         self.root = Path(config.config_file_path).resolve().parent
@@ -110,12 +114,14 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             self.render_cache: dict[str, tuple[str, RenderedPage]] = {}
         self.records = records
         _report_freshness(records.values(), self.config.review_days)
-        date_builds_from_content(self.root, records.values())
+        with _said_plainly():
+            date_builds_from_content(self.root, records.values())
         self.counter = _Counter()
         logging.getLogger("mkdocs").addHandler(self.counter)
         self.strict = bool(config.strict)
         if self.staging is not None:
-            config.site_dir = str(self.staging.begin())
+            with _said_plainly():
+                config.site_dir = str(self.staging.begin())
         return config
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -170,7 +176,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             # MkDocs aborts after this event; keep the last good site where it is.
             self.staging.discard()
             return
-        self.staging.publish()
+        with _said_plainly():
+            self.staging.publish()
         config.site_dir = str(self.staging.final)
 
     # --- site outputs: macros/outputs.py makes them; these events only hand data over ---------
@@ -272,6 +279,16 @@ def _report_freshness(records, review_days: int) -> None:
             f"{len(stale)} source record(s) were last verified more than {review_days} days ago "
             "(review_days in mkdocs.yml); 'python -m macros check' lists them."
         )
+
+
+@contextmanager
+def _said_plainly() -> Iterator[None]:
+    """The build's surroundings (output folder, SOURCE_DATE_EPOCH) as MkDocs errors: a message,
+    never a traceback."""
+    try:
+        yield
+    except (OutputNotWritable, BadBuildDate) as error:
+        raise PluginError(str(error)) from None
 
 
 def _report(problems: list[Problem]) -> None:

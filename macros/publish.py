@@ -1,15 +1,42 @@
 """Publishing a build only when it succeeded: build into `<site>.building`, then swap it in.
 
-Owns: the staging folder, the swap, repairing a swap that was interrupted, and the lock that lets
-one build at a time write beside the output folder. Does not own: deciding whether a build
-succeeded (the adapter knows MkDocs' verdict).
+Owns: the staging folder, the swap, repairing a swap that was interrupted, the lock that lets
+one build at a time write beside the output folder, and saying plainly when the output folder
+cannot be written. Does not own: deciding whether a build succeeded (the adapter knows MkDocs'
+verdict).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+
+class OutputNotWritable(Exception):
+    """The output folder (or the folder around it) cannot be written; the message says which."""
+
+
+def _plainly(method: Callable[..., Any]) -> Callable[..., Any]:
+    """An OSError while moving folders becomes a message naming the folder, not a traceback."""
+
+    @functools.wraps(method)
+    def run(self: Staging, *args: Any) -> Any:
+        try:
+            return method(self, *args)
+        except OSError as error:
+            where = Path(error.filename) if error.filename else self.final
+            raise OutputNotWritable(
+                f"The output folder cannot be written: {where} ({error.strerror or error}). "
+                "Nothing was published and the last good site is untouched. Make the folder "
+                "(and the folder around it) writable, or build elsewhere with --site-dir."
+            ) from None
+
+    return run
+
 
 try:
     import fcntl
@@ -31,6 +58,7 @@ class Staging:
         self.lock_file = final.with_name(final.name + ".lock")
         self._lock: int | None = None
 
+    @_plainly
     def lock(self) -> None:
         """Hold the output folder for this build; raise Busy if another build holds it.
 
@@ -57,16 +85,21 @@ class Staging:
             os.close(self._lock)  # closing the file releases the lock
             self._lock = None
 
+    @_plainly
     def recover(self) -> None:
         """A build stopped between publish()'s two renames left only `<site>.old`: put it back."""
         if self.old.is_dir() and not self.final.exists():
             self.old.rename(self.final)
 
+    @_plainly
     def begin(self) -> Path:
-        """Clear any half-written staging folder and return it, ready for this build."""
+        """Clear any half-written staging folder and return it, created and ready for this build
+        (so that a folder that cannot be written is found before anything is built)."""
         shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True)
         return self.staging
 
+    @_plainly
     def publish(self) -> None:
         """Swap the finished build into place; the old site survives until the new one is whole."""
         shutil.rmtree(self.old, ignore_errors=True)

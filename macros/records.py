@@ -423,8 +423,7 @@ def _site_rules(
         broken.append(
             yn.Invalid(
                 items["verified_on"][1],
-                f"'verified_on' is {values['verified_on']}, a day that has not come yet "
-                f"(today is {policy.today})",
+                f"'verified_on' is {values['verified_on']}, a day that has not come yet",
                 "Write the day you checked the fact on the official page",
                 "future-date",
             )

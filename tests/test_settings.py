@@ -46,7 +46,9 @@ def test_review_days_of_zero_is_refused_by_both(tmp_path: Path) -> None:
     """Once the build took 0 and check refused it: one reader now decides for both."""
     site = make_fixture_site(tmp_path)
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      products:", "      review_days: 0\n      products:"))
+    config.write_text(
+        config.read_text().replace("      products:", "      review_days: 0\n      products:")
+    )
     message = (
         "mkdocs.yml:9: the beam option 'review_days' must be a whole number of days above 0, "
         "not '0'. Write review_days: 180 (how many days a verified_on date stays fresh). [settings]"
