@@ -27,9 +27,11 @@ from .problems import Location, Problem, did_you_mean, text_lines
 from .records import Record
 from .sandbox import (
     ENVIRONMENT,
+    MAX_TAG,
     LimitExceeded,
     bounded_render,
     error_line,
+    oversized_tag_line,
     unclosed_tag_line,
 )
 
@@ -202,6 +204,12 @@ class PageRenderer:
             plain = _render_plain_calls(template_source, macros)
             if plain is not None:
                 return plain
+        long_tag = oversized_tag_line(template_source)
+        if long_tag is not None:
+            raise LimitExceeded(
+                f"a {{{{ }}}} or {{% %}} on this line is longer than {MAX_TAG:,} characters",
+                long_tag,
+            )
         tree = ENVIRONMENT.parse(template_source)
         # One walk over the tree serves every check below, and one parse serves the contract check.
         parsed = list(tree.find_all(nodes.Node))

@@ -36,8 +36,25 @@ MEMORY_HEADROOM = 512 * 1024 * 1024  # bytes a render may allocate beyond what t
 _STEP_FILTER = "beam_step"
 
 
+MAX_TAG = 2_000  # characters in one {{ ... }} or {% ... %}: Jinja's parser slows on long ones
+_TAG = re.compile(r"\{[{%].*?(?:[}%]\}|$)", re.DOTALL)
+
+
+def oversized_tag_line(source: str) -> int | None:
+    """The line of the first {{ ... }} or {% ... %} longer than MAX_TAG, or None. Checked before
+    Jinja parses the page: 20,000 chained filters took its parser seconds."""
+    for tag in _TAG.finditer(source):
+        if tag.end() - tag.start() > MAX_TAG:
+            return source.count("\n", 0, tag.start()) + 1
+    return None
+
+
 class LimitExceeded(Exception):
     """A render went over one of the limits above; pages.py reports it at the page's line."""
+
+    def __init__(self, reason: str, lineno: int | None = None):
+        super().__init__(reason)
+        self.lineno = lineno  # known when found before Jinja runs; else read from the traceback
 
 
 class _Budget:
@@ -154,9 +171,18 @@ def _bounded_concat(parts: Iterable[str]) -> str:
     for part in parts:
         total += len(part)
         if total > MAX_TEXT:
-            raise LimitExceeded(f"its output is longer than {MAX_TEXT:,} characters")
+            raise LimitExceeded(
+                f"its output is longer than {MAX_TEXT:,} characters", _paused_at(parts)
+            )
         kept.append(part)
     return "".join(kept)
+
+
+def _paused_at(parts: Iterable[str]) -> int | None:
+    """The page line a template's output generator is paused at (its traceback has ended)."""
+    frame = getattr(parts, "gi_frame", None)
+    template = frame.f_globals.get("__jinja_template__") if frame is not None else None
+    return template.get_corresponding_lineno(frame.f_lineno) if template is not None else None
 
 
 def _check_growth(name: str, text: Any, args: tuple[Any, ...]) -> None:
@@ -166,8 +192,9 @@ def _check_growth(name: str, text: Any, args: tuple[Any, ...]) -> None:
     if name in ("replace", "do_replace") and len(args) >= 2:
         old, new = str(args[0]), str(args[1])
         grows = (text.count(old) if old else len(text) + 1) * max(len(new) - len(old), 0)
-    elif name == "do_indent" and isinstance(args[0], str):
-        grows = (text.count("\n") + 1) * len(args[0])
+    elif name == "do_indent" and isinstance(args[0], (str, int)):
+        width = len(args[0]) if isinstance(args[0], str) else max(args[0], 0)
+        grows = (text.count("\n") + 1) * width
     else:
         return
     if len(text) + grows > MAX_TEXT:
