@@ -22,7 +22,7 @@ from mkdocs.utils import CountHandler
 
 from . import allowlist, outputs, static_files
 from .builddate import date_builds_from_content
-from .checks import DEFAULT_REVIEW_DAYS, stale_sources
+from .checks import DEFAULT_REVIEW_DAYS, render_pages, stale_sources
 from .frontmatter import read_page
 from .pages import PageRenderer, RenderedPage
 from .problems import Problem
@@ -82,7 +82,12 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         # serve keeps the cache, so a rebuild reads only the record files that changed
         self.records_cache: dict = getattr(self, "records_cache", {})
         records, problems = load_records(self.root, self.config.sources, self.records_cache)
-        problems += _unreadable_pages(Path(config.docs_dir), self.root)
+        if problems:
+            # Nothing will be built; still report every page's problems, as check does, so a
+            # page citing a broken record says so rather than calling the id unknown.
+            problems += self._page_problems_before_stopping(config, records, problems)
+        else:
+            problems += _unreadable_pages(Path(config.docs_dir), self.root)
         problems += layout_problems(Path(config.config_file_path), Path(config.docs_dir))
         # Files beside the pages are published as they are: check them where they enter.
         problems += static_files.docs_problems(
@@ -112,6 +117,20 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         if self.staging is not None:
             config.site_dir = str(self.staging.begin())
         return config
+
+    def _page_problems_before_stopping(self, config, records, record_problems) -> list[Problem]:
+        docs = Path(config.docs_dir).resolve()
+        if not docs.is_relative_to(self.root):
+            return _unreadable_pages(docs, self.root)
+        _, problems = render_pages(
+            self.root,
+            docs.relative_to(self.root).as_posix(),
+            records,
+            self.config.products,
+            record_problems=record_problems,
+            sources_dir=self.config.sources,
+        )
+        return problems
 
     def on_page_markdown(self, markdown, page, config, files):
         if page.file.generated_by:  # our sources pages: made from records, not a writer's template
