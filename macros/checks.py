@@ -22,6 +22,7 @@ from .frontmatter import read_page
 from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
+from .products import products_without_pages
 from .records import Record, invalid_record_ids, load_records
 from .settings import layout_problems, settings_problems
 
@@ -148,6 +149,13 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
         converter=Converter({"markdown_extensions": list(settings.markdown_extensions)}),
     )
     problems += page_problems
+    in_docs = settings.docs_dir.rstrip("/") + "/"
+    problems += products_without_pages(
+        root / "mkdocs.yml",
+        settings.products,
+        settings.docs_dir,
+        (page.path.removeprefix(in_docs) for page in pages),
+    )
     problems += unused_sources(records, pages)
     problems += stale_sources(records.values(), today or dt.date.today(), settings.review_days)
     problems += pages_outside_nav(settings, pages)
@@ -171,7 +179,7 @@ def render_pages(
     invalid = (
         invalid_record_ids(root, sources_dir, records, record_problems) if record_problems else {}
     )
-    renderer = PageRenderer(records, products, invalid=invalid)
+    renderer = PageRenderer(records, products, invalid=invalid, docs_dir=docs_dir)
     pages, problems = [], []
     for page in sorted((root / docs_dir).rglob("*.md")):
         text, unreadable = read_page(page, page.relative_to(root).as_posix())

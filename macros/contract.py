@@ -122,9 +122,11 @@ def contract_problems(
     calls: list[MacroCall] | None = None,
     *,
     meant_to_cite: Iterable[int] = (),
+    folder: str | None = None,
 ) -> list[Problem]:
     """The how-to contract's problems. Lines in `meant_to_cite` hold a macro call reported as
-    malformed: an item holding one is not reported again as citing nothing."""
+    malformed: an item holding one is not reported again as citing nothing. `folder` is the
+    product whose folder holds the page, if any."""
     problems: list[Problem] = []
     headings = outline(lines)
     for line, _, name in headings:
@@ -159,6 +161,16 @@ def contract_problems(
                 f"Use one of: {', '.join(products)}.{did_you_mean(product, products)}"
                 " (products are listed under the beam plugin in mkdocs.yml)",
                 "unknown-product",
+            )
+        )
+    elif product is not None and folder is not None and product != folder:
+        problems.append(
+            Problem(
+                Location(path, matter.lines["product"]),
+                f"this page is in the folder of the product '{folder}' but declares "
+                f"product: {product}",
+                f"Write product: {folder}, or move the page to the folder of '{product}'",
+                "wrong-product",
             )
         )
     if page_type != "how-to":

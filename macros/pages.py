@@ -140,10 +140,12 @@ class PageRenderer:
         *,
         always_jinja: bool = False,
         invalid: Mapping[str, Location] | None = None,
+        docs_dir: str = "docs",
     ):
         self.records, self.products = records, products
         self.always_jinja = always_jinja
         self.invalid = invalid or {}  # ids of records that failed their checks, and where
+        self.docs_dir = docs_dir.rstrip("/")  # relative to the repository, as page paths are
 
     def render(self, path: str, source: str, out: ModuleType = render) -> RenderedPage:
         """The page as the site shows it; out=render_plain gives its plain Markdown copy instead,
@@ -183,6 +185,7 @@ class PageRenderer:
                 template_source,
                 macros.calls,
                 meant_to_cite={p.location.line for p in leftovers if p.code == "malformed-macro"},
+                folder=self._product_folder(path),
             )
         markdown = self._assemble(matter, body.lstrip("\n"), macros.citations, out)
         named = (
@@ -199,6 +202,12 @@ class PageRenderer:
             matter.end_line + 1,
             named,
         )
+
+    def _product_folder(self, path: str) -> str | None:
+        """The product folder a page sits in (docs/<product>/...), or None."""
+        inside = path.removeprefix(f"{self.docs_dir}/")
+        folder = inside.split("/", 1)[0] if inside != path and "/" in inside else None
+        return folder if folder in self.products else None
 
     def _render_template(self, template_source: str, path: str, macros: PageMacros) -> str:
         if not self.always_jinja:

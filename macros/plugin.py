@@ -26,6 +26,7 @@ from .checks import DEFAULT_REVIEW_DAYS, render_pages, stale_sources
 from .frontmatter import read_page
 from .pages import PageRenderer, RenderedPage
 from .problems import Problem
+from .products import products_without_pages
 from .publish import Busy, Staging
 from .records import load_records
 from .settings import layout_problems, problems_by_option
@@ -106,7 +107,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         ):
             # Renders hold only while records and products stay the same; serve keeps them, so a
             # rebuild after editing one page renders that page alone.
-            self.renderer = PageRenderer(records, self.config.products)
+            self.renderer = PageRenderer(
+                records, self.config.products, docs_dir=_shown(Path(config.docs_dir), self.root)
+            )
             self.render_cache: dict[str, tuple[str, RenderedPage]] = {}
         self.records = records
         _report_freshness(records.values(), self.config.review_days)
@@ -201,6 +204,14 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 )
             )
         self.page_info = {page.src_uri: page for page in self.pages}
+        empty = products_without_pages(
+            Path(config.config_file_path),
+            self.config.products,
+            _shown(Path(config.docs_dir), self.root),
+            (file.src_uri for file in files.documentation_pages()),
+        )
+        _report(empty)
+        self.page_problems += empty
         self.citing = outputs.citing_pages(self.pages)
         self.sources_pages = {}
         self.site_files.start(_site_settings(config), self.renderer, self.pages)

@@ -43,7 +43,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 def test_check_reports_every_problem_in_one_run_with_errors_last(problems_site, capsys) -> None:
     code, out, err = run_cli(capsys, "check", "--root", str(problems_site), "--today", TODAY)
     assert out == (EXPECTED / "check-problems.txt").read_text()
-    assert err == "6 records, 2 pages: 1 error, 2 warnings.\n"
+    assert err == "6 records, 3 pages: 1 error, 2 warnings.\n"
     assert code == 1
 
 
@@ -83,7 +83,7 @@ def test_warnings_alone_pass_unless_strict(problems_site, capsys) -> None:
         "which is more than review_days (90) in mkdocs.yml. Check the fact on its official page "
         "again, then set verified_on to the date you checked. [stale-source]",
     ]
-    assert err == "6 records, 1 page: 0 errors, 3 warnings.\n"
+    assert err == "6 records, 2 pages: 0 errors, 3 warnings.\n"
     assert code == 0
     assert main(["check", "--root", str(problems_site), "--today", TODAY, "--strict"]) == 1
 
@@ -99,7 +99,7 @@ def test_stale_means_older_than_review_days(problems_site, capsys) -> None:
 def test_a_clean_site_prints_nothing_but_the_summary(tmp_path, capsys) -> None:
     site = make_fixture_site(tmp_path)
     code, out, err = run_cli(capsys, "check", "--root", str(site), "--today", TODAY)
-    assert (code, out, err) == (0, "", "4 records, 1 page: 0 errors, 0 warnings.\n")
+    assert (code, out, err) == (0, "", "4 records, 2 pages: 0 errors, 0 warnings.\n")
 
 
 def test_review_days_default_to_180(tmp_path, capsys) -> None:
@@ -173,7 +173,7 @@ def test_python_m_macros_runs_without_a_traceback(problems_site) -> None:
     )
     assert done.returncode == 1
     assert done.stdout == (EXPECTED / "check-problems.txt").read_text()
-    assert done.stderr == "6 records, 2 pages: 1 error, 2 warnings.\n"
+    assert done.stderr == "6 records, 3 pages: 1 error, 2 warnings.\n"
 
 
 def test_check_on_the_real_site_takes_under_a_second() -> None:
