@@ -91,6 +91,15 @@ def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
     ]
 
 
+_LITTLE_WORDS = frozenset({"a", "by", "it", "of", "the", "this", "to", "what", "why"})
+
+
+def _words(text: str) -> set[str]:
+    """The words that carry meaning, without a plural s: 'Pitfalls' shares 'pitfall' with
+    'Common pitfalls', 'Steps' shares 'step' with 'Step-by-step'."""
+    return {w.removesuffix("s") for w in re.findall(r"[a-z]+", text)} - _LITTLE_WORDS
+
+
 def _nearest_headings(
     missing: list[str], headings: list[tuple[int, int, str]]
 ) -> dict[str, tuple[int, int, str]]:
@@ -102,9 +111,9 @@ def _nearest_headings(
     for section in missing:
         def likeness(heading: tuple[int, int, str]) -> float:
             name = heading[2].lower()
-            words = set(re.findall(r"[a-z]+", name)) & set(re.findall(r"[a-z]+", section.lower()))
+            shared = _words(name) & _words(section.lower())
             return max(
-                difflib.SequenceMatcher(None, name, section.lower()).ratio(), 0.6 if words else 0
+                difflib.SequenceMatcher(None, name, section.lower()).ratio(), 0.6 if shared else 0
             )
 
         candidates = [h for h in others if h not in near.values() and likeness(h) >= 0.6]
