@@ -194,35 +194,85 @@ def test_check_on_the_real_site_takes_under_a_second() -> None:
 # --- sources --------------------------------------------------------------------------------------
 
 
-def test_sources_finds_ids_by_part_of_the_id(tmp_path, capsys) -> None:
+def test_sources_finds_ids_by_part_of_the_id_and_shows_every_fact(tmp_path, capsys) -> None:
     site = make_fixture_site(tmp_path)
     code, out, err = run_cli(capsys, "sources", "--root", str(site), "job")
     assert out == (
         "demo.get-job   endpoint  Get a job (Demo API)\n"
+        "                         method: GET\n"
+        "                         path: /demo/v1/jobs/{job_id}\n"
+        "                         host: api-domain\n"
+        "                         scopes: Demo.jobs.READ or Demo.jobs.ALL\n"
+        "                         read_only: true\n"
         "demo.statuses  config    Job statuses (Demo API)\n"
+        "                         values: ADDED, COMPLETED\n"
         "demo.wait      code      Wait for a job (example)\n"
+        "                         file: examples/demo.py\n"
+        "                         symbol: wait\n"
     )
     assert (code, err) == (0, "")
 
 
-def test_sources_finds_facts_and_shows_the_field_that_matched(tmp_path, capsys) -> None:
+def test_sources_finds_facts_and_shows_all_of_the_records_facts(tmp_path, capsys) -> None:
     site = make_fixture_site(tmp_path)
     code, out, _ = run_cli(capsys, "sources", "--root", str(site), "completed")
     assert out == (
-        "demo.statuses  config  Job statuses (Demo API)\n                       values: COMPLETED\n"
+        "demo.statuses  config  Job statuses (Demo API)\n"
+        "                       values: ADDED, COMPLETED\n"
     )
     code, out, _ = run_cli(capsys, "sources", "--root", str(site), "/demo/v1/")
-    assert out == (
-        "demo.get-job  endpoint  Get a job (Demo API)\n"
-        "                        path: /demo/v1/jobs/{job_id}\n"
+    assert out.splitlines()[:3] == [
+        "demo.get-job  endpoint  Get a job (Demo API)",
+        "                        method: GET",
+        "                        path: /demo/v1/jobs/{job_id}",
+    ]
+    assert len(out.splitlines()) == 6 and code == 0
+
+
+def test_sources_shows_a_records_note_and_parameters(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    (site / "sources" / "demo" / "more.yml").write_text(
+        "- id: demo.create-job\n  kind: endpoint\n  title: Create a job\n  method: POST\n"
+        "  path: /demo/v1/jobs\n  host: api-domain\n  scopes: [Demo.jobs.CREATE]\n"
+        "  read_only: false\n  parameters:\n    - name: module\n      in: body\n"
+        "      required: true\n      description: Which module\n"
+        "  url: https://example.com/create\n  verified_on: 2026-11-20\n"
+        "  note: Zoho's two pages disagree.\n"
     )
-    assert code == 0
+    code, out, _ = run_cli(capsys, "sources", "--root", str(site), "create-job")
+    assert out.splitlines()[-3:] == [
+        "                           read_only: false",
+        "                           parameters: name: module, in: body, required: true, "
+        "description: Which module",
+        "                           note: Zoho's two pages disagree.",
+    ]
+
+
+def test_sources_with_an_exact_id_prints_the_whole_record_and_where(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    code, out, err = run_cli(capsys, "sources", "--root", str(site), "demo.statuses")
+    assert (code, err) == (0, "")
+    assert out == (
+        "sources/demo/records.yml:12:\n"
+        "- id: demo.statuses\n"
+        "  kind: config\n"
+        "  title: Job statuses (Demo API)\n"
+        "  values: [ADDED, COMPLETED]\n"
+        "  url: https://example.com/docs/statuses.html\n"
+        "  verified_on: 2026-11-20\n"
+    )
+    code, out, _ = run_cli(capsys, "sources", "--root", str(site), "demo.wait")
+    assert out.splitlines()[0] == "sources/demo/records.yml:25:"
+    assert out.splitlines()[-1] == "  verified_on: 2026-11-22"  # the file's last record
 
 
 def test_sources_ignores_case_and_joins_words(tmp_path, capsys) -> None:
     site = make_fixture_site(tmp_path)
     code, out, _ = run_cli(capsys, "sources", "--root", str(site), "JOB", "STATUSES")
-    assert (code, out) == (0, "demo.statuses  config  Job statuses (Demo API)\n")
+    assert (code, out) == (
+        0,
+        "demo.statuses  config  Job statuses (Demo API)\n                       values: ADDED, COMPLETED\n",
+    )
 
 
 def test_sources_without_text_lists_every_record(tmp_path, capsys) -> None:
