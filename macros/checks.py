@@ -204,9 +204,7 @@ def render_pages(
 def unused_sources(records: Mapping[str, Record], pages: Iterable[RenderedPage]) -> list[Problem]:
     """A warning for each record that no page cites: it is either waiting for a page or dead."""
     cited = {
-        record_id
-        for page in pages
-        for record_id in (*page.citations.record_ids, *page.named_ids)
+        record_id for page in pages for record_id in (*page.citations.record_ids, *page.named_ids)
     }
     return [
         Problem(

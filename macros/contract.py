@@ -100,6 +100,13 @@ def _words(text: str) -> set[str]:
     return {w.removesuffix("s") for w in re.findall(r"[a-z]+", text)} - _LITTLE_WORDS
 
 
+def _likeness(heading: str, section: str) -> float:
+    """How much a heading looks like a section's name: its spelling, or a meaningful word shared."""
+    heading, section = heading.lower(), section.lower()
+    shared = _words(heading) & _words(section)
+    return max(difflib.SequenceMatcher(None, heading, section).ratio(), 0.6 if shared else 0)
+
+
 def _nearest_headings(
     missing: list[str], headings: list[tuple[int, int, str]]
 ) -> dict[str, tuple[int, int, str]]:
@@ -109,16 +116,13 @@ def _nearest_headings(
     others = [h for h in headings if not (h[1] == 2 and h[2].lower() in sections)]
     near: dict[str, tuple[int, int, str]] = {}
     for section in missing:
-        def likeness(heading: tuple[int, int, str]) -> float:
-            name = heading[2].lower()
-            shared = _words(name) & _words(section.lower())
-            return max(
-                difflib.SequenceMatcher(None, name, section.lower()).ratio(), 0.6 if shared else 0
-            )
-
-        candidates = [h for h in others if h not in near.values() and likeness(h) >= 0.6]
-        if candidates:
-            near[section] = max(candidates, key=likeness)
+        likely = [
+            (_likeness(h[2], section), h)
+            for h in others
+            if h not in near.values() and _likeness(h[2], section) >= 0.6
+        ]
+        if likely:
+            near[section] = max(likely, key=lambda pair: pair[0])[1]
     return near
 
 

@@ -243,7 +243,7 @@ def _read_fields(
 
 
 def _misspelt_fields(written: Iterable[str], schema: Iterable[str]) -> set[str]:
-    """Fields of the schema the writer seems to have written with a typo (`valeu:` for `value:`).
+    """Fields of the schema the writer seems to have written with a typo (`valuee:` for `value:`).
     Their unknown-field message says "Did you mean ...?", so they are not reported missing too."""
     written, schema = set(written), list(schema)
     return {

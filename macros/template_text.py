@@ -30,7 +30,9 @@ _ONE_BRACE_OPEN = re.compile(r"\{[ \t]*([A-Za-z_]\w*)[ \t]*\(")
 _STRAY = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
 
-def template_text_problems(path: str, template_source: str, macro_names: tuple[str, ...]) -> list[Problem]:
+def template_text_problems(
+    path: str, template_source: str, macro_names: tuple[str, ...]
+) -> list[Problem]:
     """A problem for each line whose literal text still holds template syntax."""
     if not _SUSPECT.search(_WELL_FORMED.sub(" ", template_source)) and not _RAW.search(
         template_source
@@ -47,10 +49,9 @@ def template_text_problems(path: str, template_source: str, macro_names: tuple[s
         if fenced or not line:
             continue
         prose = _ATTR_LIST.sub(_TAG, _CODE_SPAN.sub(_TAG, line))
-        problem = _line_problem(prose, closing_call)
+        problem = _line_problem(Location(path, number), prose, closing_call)
         if problem is not None:
-            what, todo, code = problem
-            problems.append(Problem(Location(path, number), what, todo, code))
+            problems.append(problem)
     return problems
 
 
@@ -70,27 +71,29 @@ def literal_text(template_source: str) -> str:
     return "".join(out)
 
 
-def _line_problem(prose: str, closing_call: re.Pattern[str]) -> tuple[str, str, str] | None:
+def _line_problem(where: Location, prose: str, closing_call: re.Pattern[str]) -> Problem | None:
     call = _ONE_BRACE_OPEN.search(prose) or closing_call.search(prose)
     if call is not None:
-        name = call.group(1)
-        return (
+        return Problem(
+            where,
             f"'{call.group(0).strip()}' is a macro call with a brace missing, so readers would see "
             "it as text",
-            f"Write it as {{{{ {name}(...) }}}}, with two braces on each side",
+            f"Write it as {{{{ {call.group(1)}(...) }}}}, with two braces on each side",
             "malformed-macro",
         )
     stray = _STRAY.findall(prose)
     if not stray:
         return None
     if "{#" in stray or "#}" in stray:
-        return (
+        return Problem(
+            where,
             "'{# ... #}' is not a comment in pages, so readers would see it",
             "Write notes to yourself between {## and ##}, which readers never see",
             "template-text",
         )
     shown = " and ".join(f"'{fragment}'" for fragment in dict.fromkeys(stray))
-    return (
+    return Problem(
+        where,
         f"{shown} would reach readers as text, outside any complete macro call",
         'Complete the call as {{ cite("source-id") }}, or delete the stray braces; to show '
         "template syntax to readers, put it in a code span or code block",

@@ -61,7 +61,9 @@ def test_a_page_that_does_not_render_makes_no_record_look_unused(tmp_path: Path)
     site = make_fixture_site(tmp_path)
     page = site / "docs" / "index.md"
     # A brace missing at the end: Jinja cannot read the page, so nothing on it is cited.
-    page.write_text(page.read_text().replace('{{ cite("demo.overview") }}', '{{ cite("demo.overview") }'))
+    page.write_text(
+        page.read_text().replace('{{ cite("demo.overview") }}', '{{ cite("demo.overview") }')
+    )
     said = everything_check_says(site)
     assert [line.rsplit(" [", 1)[1] for line in said] == ["template-syntax]"]
 
@@ -104,11 +106,11 @@ def test_template_text_in_prose_is_reported_at_its_line(text, expected) -> None:
     [
         '{{ cite("a.b") }} and {{ endpoint("a.b") }} {## a note ##}',
         "## A heading {#my-anchor}\n\nText {: #id .class }",
-        "In a code span: `{% raw %}{{ cite(\"id\") }}{% endraw %}`.",
+        'In a code span: `{% raw %}{{ cite("id") }}{% endraw %}`.',
         "``{% raw %}a `{{` b{% endraw %}``",
         "```jinja\n{% raw %}{{ x }} {# y #}{% endraw %}\n```\n",
         "1. Step\n\n    ~~~~\n    {% raw %}}} {%{% endraw %}\n    ~~~~\n",
-        "{{ cite(\"a.b\",\n   \"c.d\") }} over two lines, then {{ fact(\"a.b\") }}.",
+        '{{ cite("a.b",\n   "c.d") }} over two lines, then {{ fact("a.b") }}.',
         "Sets {a, b} and f(x) } are fine; so is a {brace}.",
     ],
 )
@@ -139,7 +141,9 @@ def renderer() -> PageRenderer:
 def test_both_ways_of_rendering_report_leftovers(always_jinja: bool) -> None:
     records, _ = load_records(FIXTURES / "_base")
     renderer = PageRenderer(records, {"demo": "Demo"}, always_jinja=always_jinja)
-    page = renderer.render(PATH, 'Send { endpoint("demo.get-job") }} now {{ cite("demo.overview") }}.\n')
+    page = renderer.render(
+        PATH, 'Send { endpoint("demo.get-job") }} now {{ cite("demo.overview") }}.\n'
+    )
     assert [(p.location.line, p.code) for p in page.problems] == [(1, "malformed-macro")]
 
 
@@ -153,7 +157,9 @@ def messages(renderer: PageRenderer, text: str) -> list[str]:
 
 
 def test_a_malformed_macro_in_a_pitfall_is_named_as_such(renderer) -> None:
-    text = HOW_TO.replace('Check it {{ cite("demo.get-job") }}', 'Check it { cite("demo.get-job") }}')
+    text = HOW_TO.replace(
+        'Check it {{ cite("demo.get-job") }}', 'Check it { cite("demo.get-job") }}'
+    )
     said = messages(renderer, text)
     assert [line.rsplit(" [", 1)[1] for line in said] == ["malformed-macro]"]
     assert said[0].startswith("docs/page.md:21: '{ cite(' is a macro call with a brace missing")
@@ -162,11 +168,17 @@ def test_a_malformed_macro_in_a_pitfall_is_named_as_such(renderer) -> None:
 @pytest.mark.parametrize(
     ("heading", "expected"),
     [
-        ("## Pitfalls", "the heading '## Pitfalls' is not a how-to section; a how-to needs "
-         "'## Common pitfalls'. If this is that section, change the line to '## Common pitfalls'."),
-        ("### Common pitfalls", "the heading '### Common pitfalls' is not a how-to section; a "
-         "how-to needs '## Common pitfalls'. If this is that section, change the line to "
-         "'## Common pitfalls'."),
+        (
+            "## Pitfalls",
+            "the heading '## Pitfalls' is not a how-to section; a how-to needs "
+            "'## Common pitfalls'. If this is that section, change the line to '## Common pitfalls'.",
+        ),
+        (
+            "### Common pitfalls",
+            "the heading '### Common pitfalls' is not a how-to section; a "
+            "how-to needs '## Common pitfalls'. If this is that section, change the line to "
+            "'## Common pitfalls'.",
+        ),
         ("## Things that go wrong", "a how-to needs the section '## Common pitfalls'."),
     ],
 )
@@ -177,7 +189,8 @@ def test_a_wrong_heading_is_named_beside_the_expected_one(renderer, heading, exp
 
 def test_a_macro_defined_on_the_page_is_not_unknown(renderer) -> None:
     page = renderer.render(
-        PATH, '{% macro twice(id) %}{{ cite(id) }}{{ cite(id) }}{% endmacro %}{{ twice("demo.overview") }}\n'
+        PATH,
+        '{% macro twice(id) %}{{ cite(id) }}{{ cite(id) }}{% endmacro %}{{ twice("demo.overview") }}\n',
     )
     assert page.problems == [] and page.citations.record_ids == ["demo.overview"]
 

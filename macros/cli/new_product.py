@@ -96,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
     where = ", ".join(f"line {n}" for n in config_lines)
     print(f"Added the product {product.key} ({product.name}):")
     print(f"  mkdocs.yml: its products line and nav section ({where})")
-    print(f"  {settings.sources}/{product.key}/{RECORDS_FILE}: a starter record, {product.record_id}")
+    print(
+        f"  {settings.sources}/{product.key}/{RECORDS_FILE}: a starter record, {product.record_id}"
+    )
     print(f"  {settings.docs_dir}/{landing_page(product.key)}: its landing page, which cites it")
     if home_text is not None:
         print(f"  {settings.docs_dir}/index.md: its entry on the home page")
@@ -125,8 +127,10 @@ def _product(key: str, name: str, docs_url: str, products: dict[str, str]) -> Pr
         )
     if name.casefold() in (other.casefold() for other in products.values()):
         raise CommandError(f"another product is already called '{name}'; choose another name")
-    if not docs_url.startswith("https://") or len(docs_url) <= 8 or any(
-        c.isspace() for c in docs_url
+    if (
+        not docs_url.startswith("https://")
+        or len(docs_url) <= 8
+        or any(c.isspace() for c in docs_url)
     ):
         raise CommandError(
             f"--docs-url must be the https:// address of {name}'s official API documentation, "
@@ -174,9 +178,7 @@ def _edited_mkdocs_yml(text: str, product: Product) -> tuple[str, list[int]]:
         if after > 0 and not lines[after - 1].endswith(("\n", "\r")):
             lines[after - 1] += newline
         lines[after:after] = [line + newline for line in new_lines]
-        added = [after + 1 + n for n in range(len(new_lines))] + [
-            n + len(new_lines) for n in added
-        ]
+        added = [after + 1 + n for n in range(len(new_lines))] + [n + len(new_lines) for n in added]
     return "".join(lines), sorted(added)
 
 
@@ -221,9 +223,11 @@ def _last_line(node: yaml.Node) -> int:
     if isinstance(node, yaml.ScalarNode):
         end = node.end_mark
         return end.line + 1 if end.column > 0 else end.line
-    children = node.value if isinstance(node, yaml.SequenceNode) else [
-        part for pair in node.value for part in pair
-    ]
+    children = (
+        node.value
+        if isinstance(node, yaml.SequenceNode)
+        else [part for pair in node.value for part in pair]
+    )
     return max(_last_line(child) for child in children)
 
 

@@ -137,10 +137,8 @@ def whole_record(root: Path, record: Record) -> str:
     item = next(
         (i for i in getattr(node, "value", []) if yn.line_of(i) == record.location.line), None
     )
-    if item is None:
-        end = len(lines)
-    else:  # an end at a line's first column means the record ended on the line before
-        end = item.end_mark.line + (1 if item.end_mark.column else 0)
+    # An end at a line's first column means the record ended on the line before.
+    end = len(lines) if item is None else item.end_mark.line + (1 if item.end_mark.column else 0)
     written = lines[record.location.line - 1 : end]
     while written and (not written[-1].strip() or written[-1].lstrip().startswith("#")):
         written.pop()  # blank lines and the next record's comment
