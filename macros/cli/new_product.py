@@ -80,9 +80,10 @@ def run(args: argparse.Namespace) -> int:
                 "key, or finish that product by hand (CONTRIBUTING.md, 'Adding a product')"
             )
     config = root / "mkdocs.yml"
-    config_text, config_lines = _edited_mkdocs_yml(config.read_text(encoding="utf-8"), product)
+    # Read as bytes: text mode would turn \r\n into \n, and write the whole file back changed.
+    config_text, config_lines = _edited_mkdocs_yml(config.read_bytes().decode("utf-8"), product)
     home = docs / "index.md"
-    home_text = _edited_home(home.read_text(encoding="utf-8"), product) if home.is_file() else None
+    home_text = _edited_home(home.read_bytes().decode("utf-8"), product) if home.is_file() else None
 
     # Everything is worked out; now write, new files first ("x": never over an existing one).
     for relative, text in files.items():
@@ -232,10 +233,11 @@ def _last_line(node: yaml.Node) -> int:
 
 
 def _edited_home(text: str, product: Product) -> str:
+    newline = "\r\n" if "\r\n" in text else "\n"
     entry = (
-        f"## {product.name}\n\n"
-        f"Start at the [{product.name} guides]({landing_page(product.key)}).\n\n"
+        f"## {product.name}{newline}{newline}"
+        f"Start at the [{product.name} guides]({landing_page(product.key)}).{newline}{newline}"
     )
     if HOME_MARKER in text:
         return text.replace(HOME_MARKER, entry + HOME_MARKER, 1)
-    return text.rstrip("\n") + "\n\n" + entry.rstrip("\n") + "\n"
+    return text.rstrip("\r\n") + newline + newline + entry.rstrip("\r\n") + newline
