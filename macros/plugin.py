@@ -122,6 +122,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         return config
 
     def _page_problems_before_stopping(self, config, records, record_problems) -> list[Problem]:
+        """Every page's problems, rendered as check renders them, for a build that stops on
+        broken records: pages citing those records say so, and where."""
         docs = Path(config.docs_dir).resolve()
         if not docs.is_relative_to(self.root):
             return _unreadable_pages(docs, self.root)

@@ -93,7 +93,9 @@ def test_an_unknown_product_gets_a_suggestion(site, capsys) -> None:
     assert (code, out) == (1, "")
     assert err == (
         "python -m macros new: unknown product 'dmeo'. Did you mean 'demo'? Products are listed "
-        "under the beam plugin in mkdocs.yml (now: demo).\n"
+        "under the beam plugin in mkdocs.yml (now: demo); to add one, run python -m macros "
+        'new-product dmeo --name "Its Name" --docs-url https://... (CONTRIBUTING.md, '
+        "'Adding a product').\n"
     )
     assert not (site / "docs" / "dmeo").exists()
 
@@ -131,6 +133,6 @@ def test_a_page_in_a_subfolder_and_a_nav_hint(tmp_path, capsys) -> None:
     assert code == 0
     assert (site / "docs" / "demo" / "jobs" / "get-a-job.md").is_file()
     assert out.splitlines()[-1] == (
-        'Then add the page to nav in mkdocs.yml, as a line such as: - "How to get a job: the demo '
+        'Then add the page to nav in mkdocs.yml, as a line such as: - "Get a job: the demo '
         'way": demo/jobs/get-a-job.md'
     )

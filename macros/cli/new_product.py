@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,10 @@ import yaml
 from .. import yamlnodes as yn
 from ..checks import read_settings, yaml_text
 from ..products import landing_page
-from ..settings import _beam_options
+from ..settings import PRODUCT_KEY, _beam_options
 from .base import CommandError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # docs/index.md may hold this note; new products' entries go just above it (else at the end).
 HOME_MARKER = "{## python -m macros new-product adds each product's entry above this note. ##}"
 RECORDS_FILE = "docs.yml"
@@ -111,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _product(key: str, name: str, docs_url: str, products: dict[str, str]) -> Product:
-    if not _KEY.fullmatch(key):
+    if not PRODUCT_KEY.fullmatch(key):
         raise CommandError(
             f"'{key}' cannot be a product key. Use lowercase letters, digits and single hyphens, "
             "such as zoho-bigin"
