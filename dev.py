@@ -2,10 +2,10 @@
 """One entry point for people: set up, build, serve, check and test Beam Help.
 
     python3 dev.py build    # set up, then build the site strictly into site/
-    python3 dev.py serve    # set up, then preview at http://127.0.0.1:8000 with live reload
+    python3 dev.py serve    # set up, then preview at http://127.0.0.1:8000/beam-help/ (reloads)
     python3 dev.py test     # set up, then run every test
     python3 dev.py check    # set up, then report every problem in records and pages, fast
-    python3 dev.py new|sources|impact|vendor-check ...   # the writers' commands (see README)
+    python3 dev.py new|new-product|sources|impact|vendor-check ...   # writers' commands (README)
 
 Set-up creates .venv/ beside this file and installs the project into it; it runs again only when
 pyproject.toml changes. Extra arguments pass through (e.g. `python3 dev.py test -k citations`).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -55,14 +56,52 @@ def main(argv: list[str]) -> int:
         "test": [str(BIN / "python"), "-m", "pytest", *extra],
     }
     # The writers' commands of `python -m macros` pass straight through, inside the venv.
-    for writer_command in ("check", "new", "sources", "impact", "vendor-check"):
+    for writer_command in ("check", "new", "new-product", "sources", "impact", "vendor-check"):
         commands[writer_command] = [str(BIN / "python"), "-m", "macros", writer_command, *extra]
     if command not in commands:
         print(__doc__)
         return 0 if command in ("help", "-h", "--help") else 2
     set_up()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(commands[command], cwd=ROOT, env=env).returncode
+    return run(commands[command], {**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+def run(command: list[str], env: dict[str, str]) -> int:
+    """Run a command and return its exit status (128 + N when signal N ended it).
+
+    Stopping this process stops the command: SIGTERM (`kill`), and SIGINT sent to this process
+    alone, are passed on to it. A Ctrl-C typed in the terminal reaches both processes already, so
+    it is not sent a second time (mkdocs serve would stop with a traceback)."""
+    child = subprocess.Popen(command, cwd=ROOT, env=env)
+
+    def pass_on(signum: int, _frame: object) -> None:
+        if signum == signal.SIGINT and _typed_in_this_terminal():
+            return
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {}
+    if os.name != "nt":  # Windows sends Ctrl-C to the whole console and has no SIGTERM to pass on
+        previous = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while True:
+            try:
+                status = child.wait()
+                break
+            except KeyboardInterrupt:  # Windows: the command got the Ctrl-C too; wait for it
+                continue
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return status if status >= 0 else 128 - status
+
+
+def _typed_in_this_terminal() -> bool:
+    """Whether a SIGINT most likely came from Ctrl-C in the terminal: this process is in the
+    terminal's foreground process group, which the terminal signals as a whole."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ from .frontmatter import read_page
 from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
-from .records import DEFAULT_HOSTS, Record, load_records
+from .products import products_without_pages
+from .records import DEFAULT_HOSTS, Record, invalid_record_ids, load_records
 from .settings import layout_problems, settings_problems
 
 
@@ -136,14 +137,56 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
         return SiteReport({}, [], broken_settings)
     settings = read_settings(root)
     today = today or dt.date.today()
-    records, problems = load_records(root, settings.sources, hosts=settings.hosts, today=today)
+    records, record_problems = load_records(
+        root, settings.sources, hosts=settings.hosts, today=today
+    )
+    problems = list(record_problems)
     docs = root / settings.docs_dir
     problems += layout_problems(root / "mkdocs.yml", docs)
-    renderer = PageRenderer(records, settings.products)
     problems += static_files.docs_problems(docs, root, settings.own_scripts)
-    converter = Converter({"markdown_extensions": list(settings.markdown_extensions)})
-    pages = []
-    for page in sorted(docs.rglob("*.md")):
+    pages, page_problems = render_pages(
+        root,
+        settings.docs_dir,
+        records,
+        settings.products,
+        record_problems=record_problems,
+        sources_dir=settings.sources,
+        converter=Converter({"markdown_extensions": list(settings.markdown_extensions)}),
+    )
+    problems += page_problems
+    in_docs = settings.docs_dir.rstrip("/") + "/"
+    problems += products_without_pages(
+        root / "mkdocs.yml",
+        settings.products,
+        settings.docs_dir,
+        (page.path.removeprefix(in_docs) for page in pages),
+    )
+    problems += unused_sources(records, pages)
+    problems += stale_sources(records.values(), today, settings.review_days)
+    problems += pages_outside_nav(settings, pages)
+    return SiteReport(records, pages, sorted(problems))
+
+
+def render_pages(
+    root: Path,
+    docs_dir: str,
+    records: Mapping[str, Record],
+    products: Mapping[str, str],
+    *,
+    record_problems: Iterable[Problem] = (),
+    sources_dir: str = "sources",
+    converter: Converter | None = None,
+) -> tuple[list[RenderedPage], list[Problem]]:
+    """Every page of docs_dir rendered, and every problem in them. Given the records' problems, a
+    page citing a record that failed its checks says so (and where) instead of calling it unknown.
+    With a converter, each page's HTML is also read with the build's raw-HTML allowlist."""
+    record_problems = list(record_problems)
+    invalid = (
+        invalid_record_ids(root, sources_dir, records, record_problems) if record_problems else {}
+    )
+    renderer = PageRenderer(records, products, invalid=invalid, docs_dir=docs_dir)
+    pages, problems = [], []
+    for page in sorted((root / docs_dir).rglob("*.md")):
         text, unreadable = read_page(page, page.relative_to(root).as_posix())
         problems += unreadable
         if text is None:
@@ -151,6 +194,8 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
         rendered = renderer.render(page.relative_to(root).as_posix(), text)
         pages.append(rendered)
         problems += rendered.problems
+        if converter is None:
+            continue
         body = "\n".join(text.split("\n")[rendered.body_line - 1 :])
         if allowlist.may_hold_markup(body) and not any(
             p.severity == "error" for p in rendered.problems
@@ -158,15 +203,14 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
             # What the build's allowlist reads: the page's HTML as Markdown makes it.
             html = converter.html(rendered.markdown)
             problems += allowlist.page_problems(html, rendered.path, text, rendered.body_line)
-    problems += unused_sources(records, pages)
-    problems += stale_sources(records.values(), today, settings.review_days)
-    problems += pages_outside_nav(settings, pages)
-    return SiteReport(records, pages, sorted(problems))
+    return pages, problems
 
 
 def unused_sources(records: Mapping[str, Record], pages: Iterable[RenderedPage]) -> list[Problem]:
     """A warning for each record that no page cites: it is either waiting for a page or dead."""
-    cited = {record_id for page in pages for record_id in page.citations.record_ids}
+    cited = {
+        record_id for page in pages for record_id in (*page.citations.record_ids, *page.named_ids)
+    }
     return [
         Problem(
             record.at("id"),

@@ -6,6 +6,7 @@ Owns: macro calls with their lines, headings, list items, and the rules a how-to
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -53,19 +54,32 @@ def macro_calls(parsed: Iterable[nodes.Node]) -> list[MacroCall]:
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s+\S")
+
+
+def fenced_lines(lines: list[str]) -> list[bool]:
+    """For each line, whether it belongs to a fenced code block (its fence lines included)."""
+    flags, fence = [], ""
+    for line in lines:
+        match = _FENCE.match(line)
+        if fence:
+            flags.append(True)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = "" if not line.strip()[len(match.group(1)) :].strip() else fence
+        else:
+            flags.append(bool(match))
+            fence = match.group(1) if match else ""
+    return flags
 
 
 def outline(lines: list[str]) -> list[tuple[int, int, str]]:
     """(line, level, heading text) for each Markdown heading outside code blocks."""
-    found, fenced = [], False
-    for number, line in enumerate(lines, start=1):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced and (match := _HEADING.match(line)):
-            found.append((number, len(match.group(1)), match.group(2)))
-    return found
+    return [
+        (number, len(match.group(1)), match.group(2))
+        for number, (line, fenced) in enumerate(zip(lines, fenced_lines(lines), strict=True), 1)
+        if not fenced and (match := _HEADING.match(line))
+    ]
 
 
 def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
@@ -108,6 +122,40 @@ def nesting_problems(path: str, lines: list[str]) -> list[Problem]:
             )
     return problems
 
+_LITTLE_WORDS = frozenset({"a", "by", "it", "of", "the", "this", "to", "what", "why"})
+
+
+def _words(text: str) -> set[str]:
+    """The words that carry meaning, without a plural s: 'Pitfalls' shares 'pitfall' with
+    'Common pitfalls', 'Steps' shares 'step' with 'Step-by-step'."""
+    return {w.removesuffix("s") for w in re.findall(r"[a-z]+", text)} - _LITTLE_WORDS
+
+
+def _likeness(heading: str, section: str) -> float:
+    """How much a heading looks like a section's name: its spelling, or a meaningful word shared."""
+    heading, section = heading.lower(), section.lower()
+    shared = _words(heading) & _words(section)
+    return max(difflib.SequenceMatcher(None, heading, section).ratio(), 0.6 if shared else 0)
+
+
+def _nearest_headings(
+    missing: list[str], headings: list[tuple[int, int, str]]
+) -> dict[str, tuple[int, int, str]]:
+    """For each missing section, the page's heading that was most likely meant for it: the same
+    words at another level, or a close spelling ('## Pitfalls' for '## Common pitfalls')."""
+    sections = {s.lower() for s in HOW_TO_SECTIONS}
+    others = [h for h in headings if not (h[1] == 2 and h[2].lower() in sections)]
+    near: dict[str, tuple[int, int, str]] = {}
+    for section in missing:
+        likely = [
+            (_likeness(h[2], section), h)
+            for h in others
+            if h not in near.values() and _likeness(h[2], section) >= 0.6
+        ]
+        if likely:
+            near[section] = max(likely, key=lambda pair: pair[0])[1]
+    return near
+
 
 def contract_problems(
     products: Mapping[str, str],
@@ -116,7 +164,13 @@ def contract_problems(
     matter: FrontMatter,
     template_source: str,
     calls: list[MacroCall] | None = None,
+    *,
+    meant_to_cite: Iterable[int] = (),
+    folder: str | None = None,
 ) -> list[Problem]:
+    """The how-to contract's problems. Lines in `meant_to_cite` hold a macro call reported as
+    malformed: an item holding one is not reported again as citing nothing. `folder` is the
+    product whose folder holds the page, if any."""
     problems: list[Problem] = []
     headings = outline(lines)
     for line, _, name in headings:
@@ -153,6 +207,16 @@ def contract_problems(
                 "unknown-product",
             )
         )
+    elif product is not None and folder is not None and product != folder:
+        problems.append(
+            Problem(
+                Location(path, matter.lines["product"]),
+                f"this page is in the folder of the product '{folder}' but declares "
+                f"product: {product}",
+                f"Write product: {folder}, or move the page to the folder of '{product}'",
+                "wrong-product",
+            )
+        )
     if page_type != "how-to":
         return problems
     for key in HOW_TO_FIELDS:
@@ -166,19 +230,32 @@ def contract_problems(
                 )
             )
     by_name = {name.lower(): (line, level) for line, level, name in headings if level == 2}
-    for section in HOW_TO_SECTIONS:
-        if section.lower() not in by_name:
+    missing = [section for section in HOW_TO_SECTIONS if section.lower() not in by_name]
+    near = _nearest_headings(missing, headings)
+    for section in missing:
+        if section in near:
+            line, level, name = near[section]
             problems.append(
                 Problem(
-                    Location(path, type_line),
-                    f"a how-to needs the section '## {section}'",
-                    f"Add '## {section}' with its content (sections: {', '.join(HOW_TO_SECTIONS)})",
+                    Location(path, line),
+                    f"the heading '{'#' * level} {name}' is not a how-to section; a how-to needs "
+                    f"'## {section}'",
+                    f"If this is that section, change the line to '## {section}'",
                     "missing-section",
                 )
             )
+            continue
+        problems.append(
+            Problem(
+                Location(path, type_line),
+                f"a how-to needs the section '## {section}'",
+                f"Add '## {section}' with its content (sections: {', '.join(HOW_TO_SECTIONS)})",
+                "missing-section",
+            )
+        )
     if calls is None:
         calls = find_macro_calls(template_source)
-    cited_lines = {call.line for call in calls}
+    cited_lines = {call.line for call in calls} | set(meant_to_cite)
     for section in CITED_ITEM_SECTIONS:
         if section.lower() not in by_name:
             continue

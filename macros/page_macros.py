@@ -60,10 +60,13 @@ class PageMacros:
         lines: list[str],
         records: Mapping[str, Record],
         out: ModuleType = render,
+        invalid: Mapping[str, Location] | None = None,
     ):
         """out is the backend that writes the markup: render (the site) or render_plain (the
-        page's Markdown copy); both offer the same functions."""
+        page's Markdown copy); both offer the same functions. invalid: the ids of records that
+        exist but failed their own checks, and where."""
         self.path, self.lines, self.records, self.out = path, lines, records, out
+        self.invalid = invalid or {}
         self.citations = Citations()
         self.problems: list[Problem] = []
         self.calls: list[MacroCall] | None = None  # set once the page's template is parsed
@@ -84,6 +87,15 @@ class PageMacros:
             )
             return None
         record = self.records.get(record_id)
+        if record is None and record_id in self.invalid:
+            self.problem(
+                line,
+                f"{macro}() names '{record_id}', whose record at {self.invalid[record_id]} "
+                "is invalid",
+                "Fix the record as the message for that line says; this line needs no change",
+                "invalid-source",
+            )
+            return None
         if record is None:
             self.problem(
                 line,

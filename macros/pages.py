@@ -34,6 +34,7 @@ from .sandbox import (
     oversized_tag_line,
     unclosed_tag_line,
 )
+from .template_text import template_text_problems
 
 
 @dataclass
@@ -44,6 +45,9 @@ class RenderedPage:
     citations: Citations
     problems: list[Problem]
     body_line: int = 1  # the first line after the front matter
+    # Ids the page names, found without rendering it; set only when the page has errors, so a
+    # page that failed to render still counts as citing its records.
+    named_ids: frozenset[str] = frozenset()
 
 
 # --- plain pages without Jinja's compiler ---------------------------------------------------------
@@ -128,6 +132,36 @@ def _over_the_limit(error: BaseException) -> tuple[str, str]:
     )
 
 
+_QUOTED_ID = re.compile(r"""(["'])([a-z0-9]+(?:[.-][a-z0-9]+)*)\1""")
+
+
+def _named_ids(source: str, records: Mapping[str, Record]) -> frozenset[str]:
+    """Every record id the page's text names in quotes, whether or not its template renders."""
+    return frozenset(m.group(2) for m in _QUOTED_ID.finditer(source) if m.group(2) in records)
+
+
+def _recursive_macros(defined: Mapping[str, nodes.Macro]) -> dict[str, list[str]]:
+    """Each page macro that ends up calling itself, with the other macros on the way (in order)."""
+    calls = {
+        name: sorted(
+            {n.name for n in macro.find_all(nodes.Name) if n.ctx == "load" and n.name in defined}
+        )
+        for name, macro in defined.items()
+    }
+    found = {}
+    for start in defined:
+        paths, seen = [(callee, []) for callee in calls[start]], set()
+        while paths:
+            name, before = paths.pop(0)
+            if name == start:
+                found[start] = before
+                break
+            if name not in seen:
+                seen.add(name)
+                paths += [(callee, [*before, name]) for callee in calls[name]]
+    return found
+
+
 class PageRenderer:
     """Renders pages against one set of records; reusable across every page of a build.
 
@@ -140,9 +174,13 @@ class PageRenderer:
         products: Mapping[str, str],
         *,
         always_jinja: bool = False,
+        invalid: Mapping[str, Location] | None = None,
+        docs_dir: str = "docs",
     ):
         self.records, self.products = records, products
         self.always_jinja = always_jinja
+        self.invalid = invalid or {}  # ids of records that failed their checks, and where
+        self.docs_dir = docs_dir.rstrip("/")  # relative to the repository, as page paths are
 
     def render(self, path: str, source: str, out: ModuleType = render) -> RenderedPage:
         """The page as the site shows it; out=render_plain gives its plain Markdown copy instead,
@@ -163,7 +201,7 @@ class PageRenderer:
         template_source = "\n" * matter.end_line + "\n".join(lines[matter.end_line :])
         if source.endswith("\n"):
             template_source += "\n"
-        macros = PageMacros(path, lines, self.records, out)
+        macros = PageMacros(path, lines, self.records, out, self.invalid)
         body = ""
         try:
             with bounded_render():
@@ -182,22 +220,48 @@ class PageRenderer:
                 Problem(
                     Location(path, line),
                     f"the page's template syntax is broken: {error.message}{noticed}",
-                    "Close every {{ and {% you open; to show braces literally, "
-                    "wrap them in {% raw %}...{% endraw %}",
+                    "Close every {{ and {% you open; to show braces to readers, put them in a "
+                    "code span inside {% raw %}...{% endraw %}",
                     "template-syntax",
                 )
             )
         problems += macros.problems
         if not any(p.code == "template-syntax" for p in problems):
+            leftovers = template_text_problems(path, template_source, MACRO_NAMES)
+            problems += leftovers
             problems += contract_problems(
-                self.products, path, lines, matter, template_source, macros.calls
+                self.products,
+                path,
+                lines,
+                matter,
+                template_source,
+                macros.calls,
+                meant_to_cite={p.location.line for p in leftovers if p.code == "malformed-macro"},
+                folder=self._product_folder(path),
             )
         markdown = self._assemble(matter, body.lstrip("\n"), macros.citations, out)
         if any(p.code in _TOO_COSTLY for p in problems):
             markdown = ""  # the build fails anyway; MkDocs must not spend minutes converting it
-        return RenderedPage(
-            path, matter.values, markdown, macros.citations, sorted(problems), matter.end_line + 1
+        named = (
+            _named_ids(source, self.records)
+            if any(p.severity == "error" for p in problems)
+            else frozenset()
         )
+        return RenderedPage(
+            path,
+            matter.values,
+            markdown,
+            macros.citations,
+            sorted(problems),
+            matter.end_line + 1,
+            named,
+        )
+
+    def _product_folder(self, path: str) -> str | None:
+        """The product folder a page sits in (docs/<product>/...), or None."""
+        inside = path.removeprefix(f"{self.docs_dir}/")
+        folder = inside.split("/", 1)[0] if inside != path and "/" in inside else None
+        return folder if folder in self.products else None
 
     def _render_template(self, template_source: str, path: str, macros: PageMacros) -> str:
         if not self.always_jinja:
@@ -224,6 +288,18 @@ class PageRenderer:
                 "template",
             )
         assigned = {name.name for name in names if name.ctx in ("store", "param")}
+        defined = {node.name: node for node in parsed if isinstance(node, nodes.Macro)}
+        assigned |= defined.keys()  # a page's own {% macro %} is not an unknown name
+        for name, path_through in _recursive_macros(defined).items():
+            via = f" (through {', '.join(path_through)})" if path_through else ""
+            macros.problem(
+                defined[name].lineno,
+                f"the macro '{name}' calls itself{via}, so it would never finish",
+                "Break the loop: remove one of the calls that lead back to it"
+                if path_through
+                else f"Remove the call to {name}() from inside it",
+                "recursive-macro",
+            )
         # A macro's name is either called or, reached into (cite.__globals__), left to the sandbox.
         called = {id(call.node) for call in parsed if isinstance(call, nodes.Call)}
         called |= {id(n.node) for n in parsed if isinstance(n, (nodes.Getattr, nodes.Getitem))}

@@ -24,10 +24,11 @@ from mkdocs.utils import CountHandler
 
 from . import allowlist, outputs, static_files
 from .builddate import BadBuildDate, date_builds_from_content
-from .checks import DEFAULT_REVIEW_DAYS, stale_sources
+from .checks import DEFAULT_REVIEW_DAYS, render_pages, stale_sources
 from .frontmatter import read_page
 from .pages import PageRenderer, RenderedPage
 from .problems import Problem
+from .products import products_without_pages
 from .publish import Busy, OutputNotWritable, Staging
 from .records import DEFAULT_HOSTS, load_records
 from .settings import layout_problems, problems_by_option
@@ -91,7 +92,12 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         records, problems = load_records(
             self.root, self.config.sources, self.records_cache, hosts=tuple(self.config.hosts)
         )
-        problems += _unreadable_pages(Path(config.docs_dir), self.root)
+        if problems:
+            # Nothing will be built; still report every page's problems, as check does, so a
+            # page citing a broken record says so rather than calling the id unknown.
+            problems += self._page_problems_before_stopping(config, records, problems)
+        else:
+            problems += _unreadable_pages(Path(config.docs_dir), self.root)
         problems += layout_problems(Path(config.config_file_path), Path(config.docs_dir))
         # Files beside the pages are published as they are: check them where they enter.
         problems += static_files.docs_problems(
@@ -110,7 +116,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         ):
             # Renders hold only while records and products stay the same; serve keeps them, so a
             # rebuild after editing one page renders that page alone.
-            self.renderer = PageRenderer(records, self.config.products)
+            self.renderer = PageRenderer(
+                records, self.config.products, docs_dir=_shown(Path(config.docs_dir), self.root)
+            )
             self.render_cache: dict[str, tuple[str, RenderedPage]] = {}
         self.records = records
         _report_freshness(records.values(), self.config.review_days)
@@ -123,6 +131,22 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             with _said_plainly():
                 config.site_dir = str(self.staging.begin())
         return config
+
+    def _page_problems_before_stopping(self, config, records, record_problems) -> list[Problem]:
+        """Every page's problems, rendered as check renders them, for a build that stops on
+        broken records: pages citing those records say so, and where."""
+        docs = Path(config.docs_dir).resolve()
+        if not docs.is_relative_to(self.root):
+            return _unreadable_pages(docs, self.root)
+        _, problems = render_pages(
+            self.root,
+            docs.relative_to(self.root).as_posix(),
+            records,
+            self.config.products,
+            record_problems=record_problems,
+            sources_dir=self.config.sources,
+        )
+        return problems
 
     def on_page_markdown(self, markdown, page, config, files):
         if page.file.generated_by:  # our sources pages: made from records, not a writer's template
@@ -194,6 +218,14 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 )
             )
         self.page_info = {page.src_uri: page for page in self.pages}
+        empty = products_without_pages(
+            Path(config.config_file_path),
+            self.config.products,
+            _shown(Path(config.docs_dir), self.root),
+            (file.src_uri for file in files.documentation_pages()),
+        )
+        _report(empty)
+        self.page_problems += empty
         self.citing = outputs.citing_pages(self.pages)
         self.sources_pages = {}
         self.site_files.start(_site_settings(config), self.renderer, self.pages)

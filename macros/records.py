@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import difflib
 import functools
 import re
 import textwrap
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -292,7 +293,12 @@ def _read_fields(
             values[key] = schema[key][1](value_node, key)
         except yn.Invalid as invalid:
             broken.append(invalid)
-    missing = [key for key, (required, _) in schema.items() if required and key not in lines]
+    misspelt = _misspelt_fields(lines, schema)
+    missing = [
+        key
+        for key, (required, _) in schema.items()
+        if required and key not in lines and key not in misspelt
+    ]
     if missing:
         broken.append(
             yn.Invalid(
@@ -303,6 +309,18 @@ def _read_fields(
             )
         )
     return values, lines, broken
+
+
+def _misspelt_fields(written: Iterable[str], schema: Iterable[str]) -> set[str]:
+    """Fields of the schema the writer seems to have written with a typo (`valuee:` for `value:`).
+    Their unknown-field message says "Did you mean ...?", so they are not reported missing too."""
+    written, schema = set(written), list(schema)
+    return {
+        close[0]
+        for key in written - set(schema)
+        if (close := difflib.get_close_matches(key, schema, n=1, cutoff=0.75))
+        and close[0] not in written
+    }
 
 
 def _read_nested(
@@ -463,7 +481,8 @@ def _read_record(
     broken += _site_rules(items, values, policy)
     if kind == "config":
         shapes = [name for name in CONFIG_SHAPES if name in lines]
-        if len(shapes) != 1:
+        typo = _misspelt_fields(lines, {**COMMON, **KINDS[kind]}) & set(CONFIG_SHAPES)
+        if len(shapes) != 1 and not (typo and not shapes):
             broken.append(
                 yn.Invalid(
                     node,
@@ -571,8 +590,56 @@ def load_file(
             record, broken = None, [invalid]
         if record is not None:
             records.append(record)
+            problems += _outside_its_product(record)
         problems += [b.problem(path) for b in broken]
     return records, problems
+
+
+def _outside_its_product(record: Record) -> list[Problem]:
+    """A record's id starts with the product of its folder: sources/zoho-bigin/ holds zoho-bigin.*
+    ids. The record stays usable, so pages citing it get no second message."""
+    if not record.product or record.id.startswith(f"{record.product}."):
+        return []
+    rest = record.id.split(".", 1)[-1]
+    return [
+        Problem(
+            record.at("id"),
+            f"the id '{record.id}' does not start with '{record.product}.', the product of its "
+            f"folder",
+            f"Start it with the product, such as '{record.product}.{rest}', and change the pages "
+            "that cite it",
+            "id-product",
+        )
+    ]
+
+
+def invalid_record_ids(
+    root: Path, sources_dir: str, valid: Mapping[str, Record], problems: Iterable[Problem] = ()
+) -> dict[str, Location]:
+    """The ids of records that were written but could not be loaded, each with the place of its
+    first problem (or its first line), so that a page citing one can say the record is invalid
+    and where, rather than calling the id unknown."""
+    lines_with_problems: dict[str, list[int]] = {}
+    for problem in problems:
+        lines_with_problems.setdefault(problem.location.path, []).append(problem.location.line)
+    found: dict[str, Location] = {}
+    for file in source_files(root, sources_dir):
+        path = file.relative_to(root).as_posix()
+        try:
+            node, _ = yn.compose(file.read_text(encoding="utf-8"), path)
+        except (OSError, UnicodeDecodeError):
+            continue
+        for item in node.value if isinstance(node, yaml.SequenceNode) else []:
+            id_node = next(
+                (v for k, v in getattr(item, "value", []) if getattr(k, "value", None) == "id"),
+                None,
+            )
+            record_id = getattr(id_node, "value", None)
+            if isinstance(record_id, str) and record_id not in valid:
+                first, last = yn.line_of(item), item.end_mark.line + 1
+                inside = [n for n in lines_with_problems.get(path, []) if first <= n <= last]
+                found.setdefault(record_id, Location(path, min(inside, default=first)))
+    return found
 
 
 def source_files(root: Path, sources_dir: str = "sources") -> Iterator[Path]:

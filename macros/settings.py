@@ -243,3 +243,18 @@ def _nav_entries(node: yaml.Node | None) -> Iterator[tuple[str, int]]:
     elif isinstance(node, yaml.MappingNode):
         for _, value in node.value:
             yield from _nav_entries(value)
+
+
+def product_lines(config_file: Path) -> dict[str, int]:
+    """The line of each product under the beam plugin's `products:` in mkdocs.yml."""
+    try:
+        node, problems = yn.compose(config_file.read_text(encoding="utf-8"), config_file.name)
+    except (OSError, UnicodeDecodeError):
+        return {}
+    options = _beam_options(node) if node is not None and not problems else None
+    if not isinstance(options, yaml.MappingNode):
+        return {}
+    products = next((v for k, v in options.value if k.value == "products"), None)
+    if not isinstance(products, yaml.MappingNode):
+        return {}
+    return {str(key.value): yn.line_of(key) for key, _ in products.value}

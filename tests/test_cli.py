@@ -43,7 +43,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 def test_check_reports_every_problem_in_one_run_with_errors_last(problems_site, capsys) -> None:
     code, out, err = run_cli(capsys, "check", "--root", str(problems_site), "--today", TODAY)
     assert out == (EXPECTED / "check-problems.txt").read_text()
-    assert err == "6 records, 2 pages: 1 error, 2 warnings.\n"
+    assert err == "6 records, 3 pages: 1 error, 2 warnings.\n"
     assert code == 1
 
 
@@ -83,7 +83,7 @@ def test_warnings_alone_pass_unless_strict(problems_site, capsys) -> None:
         "which is more than review_days (90) in mkdocs.yml. Check the fact on its official page "
         "again, then set verified_on to the date you checked. [stale-source]",
     ]
-    assert err == "6 records, 1 page: 0 errors, 3 warnings.\n"
+    assert err == "6 records, 2 pages: 0 errors, 3 warnings.\n"
     assert code == 0
     assert main(["check", "--root", str(problems_site), "--today", TODAY, "--strict"]) == 1
 
@@ -99,7 +99,7 @@ def test_stale_means_older_than_review_days(problems_site, capsys) -> None:
 def test_a_clean_site_prints_nothing_but_the_summary(tmp_path, capsys) -> None:
     site = make_fixture_site(tmp_path)
     code, out, err = run_cli(capsys, "check", "--root", str(site), "--today", TODAY)
-    assert (code, out, err) == (0, "", "4 records, 1 page: 0 errors, 0 warnings.\n")
+    assert (code, out, err) == (0, "", "4 records, 2 pages: 0 errors, 0 warnings.\n")
 
 
 def test_review_days_default_to_180(tmp_path, capsys) -> None:
@@ -173,7 +173,7 @@ def test_python_m_macros_runs_without_a_traceback(problems_site) -> None:
     )
     assert done.returncode == 1
     assert done.stdout == (EXPECTED / "check-problems.txt").read_text()
-    assert done.stderr == "6 records, 2 pages: 1 error, 2 warnings.\n"
+    assert done.stderr == "6 records, 3 pages: 1 error, 2 warnings.\n"
 
 
 def test_check_on_the_real_site_takes_under_a_second() -> None:
@@ -194,35 +194,85 @@ def test_check_on_the_real_site_takes_under_a_second() -> None:
 # --- sources --------------------------------------------------------------------------------------
 
 
-def test_sources_finds_ids_by_part_of_the_id(tmp_path, capsys) -> None:
+def test_sources_finds_ids_by_part_of_the_id_and_shows_every_fact(tmp_path, capsys) -> None:
     site = make_fixture_site(tmp_path)
     code, out, err = run_cli(capsys, "sources", "--root", str(site), "job")
     assert out == (
         "demo.get-job   endpoint  Get a job (Demo API)\n"
+        "                         method: GET\n"
+        "                         path: /demo/v1/jobs/{job_id}\n"
+        "                         host: api-domain\n"
+        "                         scopes: Demo.jobs.READ or Demo.jobs.ALL\n"
+        "                         read_only: true\n"
         "demo.statuses  config    Job statuses (Demo API)\n"
+        "                         values: ADDED, COMPLETED\n"
         "demo.wait      code      Wait for a job (example)\n"
+        "                         file: examples/demo.py\n"
+        "                         symbol: wait\n"
     )
     assert (code, err) == (0, "")
 
 
-def test_sources_finds_facts_and_shows_the_field_that_matched(tmp_path, capsys) -> None:
+def test_sources_finds_facts_and_shows_all_of_the_records_facts(tmp_path, capsys) -> None:
     site = make_fixture_site(tmp_path)
     code, out, _ = run_cli(capsys, "sources", "--root", str(site), "completed")
     assert out == (
-        "demo.statuses  config  Job statuses (Demo API)\n                       values: COMPLETED\n"
+        "demo.statuses  config  Job statuses (Demo API)\n"
+        "                       values: ADDED, COMPLETED\n"
     )
     code, out, _ = run_cli(capsys, "sources", "--root", str(site), "/demo/v1/")
-    assert out == (
-        "demo.get-job  endpoint  Get a job (Demo API)\n"
-        "                        path: /demo/v1/jobs/{job_id}\n"
+    assert out.splitlines()[:3] == [
+        "demo.get-job  endpoint  Get a job (Demo API)",
+        "                        method: GET",
+        "                        path: /demo/v1/jobs/{job_id}",
+    ]
+    assert len(out.splitlines()) == 6 and code == 0
+
+
+def test_sources_shows_a_records_note_and_parameters(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    (site / "sources" / "demo" / "more.yml").write_text(
+        "- id: demo.create-job\n  kind: endpoint\n  title: Create a job\n  method: POST\n"
+        "  path: /demo/v1/jobs\n  host: api-domain\n  scopes: [Demo.jobs.CREATE]\n"
+        "  read_only: false\n  parameters:\n    - name: module\n      in: body\n"
+        "      required: true\n      description: Which module\n"
+        "  url: https://example.com/create\n  verified_on: 2026-11-20\n"
+        "  note: Zoho's two pages disagree.\n"
     )
-    assert code == 0
+    code, out, _ = run_cli(capsys, "sources", "--root", str(site), "create-job")
+    assert out.splitlines()[-3:] == [
+        "                           read_only: false",
+        "                           parameters: name: module, in: body, required: true, "
+        "description: Which module",
+        "                           note: Zoho's two pages disagree.",
+    ]
+
+
+def test_sources_with_an_exact_id_prints_the_whole_record_and_where(tmp_path, capsys) -> None:
+    site = make_fixture_site(tmp_path)
+    code, out, err = run_cli(capsys, "sources", "--root", str(site), "demo.statuses")
+    assert (code, err) == (0, "")
+    assert out == (
+        "sources/demo/records.yml:12:\n"
+        "- id: demo.statuses\n"
+        "  kind: config\n"
+        "  title: Job statuses (Demo API)\n"
+        "  values: [ADDED, COMPLETED]\n"
+        "  url: https://example.com/docs/statuses.html\n"
+        "  verified_on: 2026-11-20\n"
+    )
+    code, out, _ = run_cli(capsys, "sources", "--root", str(site), "demo.wait")
+    assert out.splitlines()[0] == "sources/demo/records.yml:25:"
+    assert out.splitlines()[-1] == "  verified_on: 2026-11-22"  # the file's last record
 
 
 def test_sources_ignores_case_and_joins_words(tmp_path, capsys) -> None:
     site = make_fixture_site(tmp_path)
     code, out, _ = run_cli(capsys, "sources", "--root", str(site), "JOB", "STATUSES")
-    assert (code, out) == (0, "demo.statuses  config  Job statuses (Demo API)\n")
+    assert (code, out) == (
+        0,
+        "demo.statuses  config  Job statuses (Demo API)\n                       values: ADDED, COMPLETED\n",
+    )
 
 
 def test_sources_without_text_lists_every_record(tmp_path, capsys) -> None:

@@ -51,7 +51,7 @@ def test_the_unfilled_scaffold_fails_check_at_every_placeholder(site, capsys) ->
         "docs/demo/get-a-job.md:5: 'summary' is empty. Give summary a value. [empty-value]"
     )
     assert out.count("unknown source 'replace-with-a-source-id' in cite()") == 5
-    assert (code, err) == (1, "4 records, 2 pages: 6 errors, 0 warnings.\n")
+    assert (code, err) == (1, "4 records, 3 pages: 6 errors, 0 warnings.\n")
 
 
 def test_the_filled_in_scaffold_passes_check(site, capsys) -> None:
@@ -68,7 +68,7 @@ def test_the_filled_in_scaffold_passes_check(site, capsys) -> None:
         text = text.replace('"replace-with-a-source-id"', f'"{record_id}"', 1)
     page.write_text(text)
     code, out, err = run_cli(capsys, "check", "--root", str(site), "--today", "2026-12-01")
-    assert (code, out, err) == (0, "", "4 records, 2 pages: 0 errors, 0 warnings.\n")
+    assert (code, out, err) == (0, "", "4 records, 3 pages: 0 errors, 0 warnings.\n")
     # The notes are Jinja comments: none of them reaches the page readers get.
     rendered = next(p for p in check_site(site).pages if p.path == "docs/demo/get-a-job.md")
     assert "{##" not in rendered.markdown and "replace-with" not in rendered.markdown
@@ -77,7 +77,7 @@ def test_the_filled_in_scaffold_passes_check(site, capsys) -> None:
 
 def test_new_never_replaces_an_existing_page(site, capsys) -> None:
     page = site / "docs" / "demo" / "get-a-job.md"
-    page.parent.mkdir()
+    page.parent.mkdir(exist_ok=True)
     page.write_text("a writer's work\n")
     code, out, err = run_cli(capsys, "new", "demo/get-a-job", "--title", TITLE, "--root", str(site))
     assert (code, out) == (1, "")
@@ -93,7 +93,9 @@ def test_an_unknown_product_gets_a_suggestion(site, capsys) -> None:
     assert (code, out) == (1, "")
     assert err == (
         "python -m macros new: unknown product 'dmeo'. Did you mean 'demo'? Products are listed "
-        "under the beam plugin in mkdocs.yml (now: demo).\n"
+        "under the beam plugin in mkdocs.yml (now: demo); to add one, run python -m macros "
+        'new-product dmeo --name "Its Name" --docs-url https://... (CONTRIBUTING.md, '
+        "'Adding a product').\n"
     )
     assert not (site / "docs" / "dmeo").exists()
 
@@ -131,6 +133,6 @@ def test_a_page_in_a_subfolder_and_a_nav_hint(tmp_path, capsys) -> None:
     assert code == 0
     assert (site / "docs" / "demo" / "jobs" / "get-a-job.md").is_file()
     assert out.splitlines()[-1] == (
-        'Then add the page to nav in mkdocs.yml, as a line such as: - "How to get a job: the demo '
+        'Then add the page to nav in mkdocs.yml, as a line such as: - "Get a job: the demo '
         'way": demo/jobs/get-a-job.md'
     )

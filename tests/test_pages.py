@@ -111,7 +111,8 @@ def test_template_syntax_error_gives_the_true_line(renderer: PageRenderer) -> No
     assert message == (
         "docs/page.md:7: the page's template syntax is broken: expected token 'end of print "
         "statement', got 'Two' (Jinja noticed it on line 9). Close every {{ and {% you open; to show "
-        "braces literally, wrap them in {% raw %}...{% endraw %}. [template-syntax]"
+        "braces to readers, put them in a code span inside {% raw %}...{% endraw %}. "
+        "[template-syntax]"
     )
 
 
@@ -181,7 +182,7 @@ def test_how_to_items_must_cite(renderer: PageRenderer) -> None:
 
 
 def test_how_to_needs_every_section(renderer: PageRenderer) -> None:
-    text = HOW_TO.replace("## Why this matters", "## Why it matters")
+    text = HOW_TO.replace("## Why this matters", "Why this matters:")
     assert messages(renderer, text)[0] == (
         "docs/page.md:3: a how-to needs the section '## Why this matters'. Add '## Why this matters' "
         "with its content (sections: Why this matters, Step-by-step, Common pitfalls, What to check)."

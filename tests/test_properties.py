@@ -255,7 +255,8 @@ CODE_SOURCES = {
 
 @st.composite
 def source_files(draw) -> list[Written]:
-    chosen = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
+    # The file sits in sources/demo/, so its ids start with the product (id-product).
+    chosen = draw(st.lists(ids.map(lambda i: f"demo.{i}"), min_size=1, max_size=3, unique=True))
     return [draw(records(record_id)) for record_id in chosen]
 
 

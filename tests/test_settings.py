@@ -22,7 +22,7 @@ def both(site: Path) -> tuple[str, str, int, int]:
 
 def test_an_empty_docs_folder_stops_build_and_check_alike(tmp_path: Path) -> None:
     site = make_fixture_site(tmp_path)
-    for page in (site / "docs").glob("*.md"):
+    for page in (site / "docs").rglob("*.md"):
         page.unlink()
     message = "mkdocs.yml:1: the folder docs/ holds no pages. Add at least docs/index.md, the home page. [no-pages]"
     build, check, build_code, check_code = both(site)

@@ -49,7 +49,9 @@ def page_path(name: str, settings: Settings) -> tuple[str, str]:
         known = ", ".join(settings.products) or "none yet"
         raise CommandError(
             f"unknown product '{product}'.{did_you_mean(product, settings.products)} "
-            f"Products are listed under the beam plugin in mkdocs.yml (now: {known})"
+            f"Products are listed under the beam plugin in mkdocs.yml (now: {known}); to add "
+            f'one, run python -m macros new-product {product} --name "Its Name" --docs-url '
+            "https://... (CONTRIBUTING.md, 'Adding a product')"
         )
     for part in parts[1:]:
         if not _NAME_PART.fullmatch(part):
@@ -63,6 +65,20 @@ def page_path(name: str, settings: Settings) -> tuple[str, str]:
 def page_text(title: str, product: str) -> str:
     template = TEMPLATE.read_text(encoding="utf-8")
     return string.Template(template).substitute(title=yaml_text(title), product=product)
+
+
+def nav_label(title: str, product_name: str) -> str:
+    """A short label for the nav: the title without "How to" and without "in <product>", which
+    the nav already shows ("How to create a bulk read job in Zoho CRM" -> "Create a bulk read
+    job")."""
+    label = re.sub(r"^how to\s+", "", title.strip(), flags=re.IGNORECASE)
+    for joiner in ("in", "from", "to", "with", "for", "on"):
+        suffix = f" {joiner} {product_name}"
+        if label.casefold().endswith(suffix.casefold()) and len(label) > len(suffix):
+            label = label[: -len(suffix)]
+            break
+    label = label.rstrip(" .:")
+    return (label[:1].upper() + label[1:]) if label else title
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,8 +107,9 @@ def run(args: argparse.Namespace) -> int:
     )
     if settings.nav_pages is not None:
         in_docs = Path(relative).relative_to(settings.docs_dir).as_posix()
+        label = nav_label(title, settings.products[product])
         print(
             "Then add the page to nav in mkdocs.yml, as a line such as: "
-            f"- {yaml_text(title)}: {in_docs}"
+            f"- {yaml_text(label)}: {in_docs}"
         )
     return 0

@@ -11,8 +11,10 @@ import argparse
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from .. import yamlnodes as yn
 from ..checks import read_settings
 from ..records import Record, load_records
 from .base import plural
@@ -81,7 +83,39 @@ def find_sources(records: Mapping[str, Record], text: str) -> list[Match]:
     return found
 
 
-def listing(matches: list[Match]) -> str:
+def shown_facts(record: Record) -> Iterator[tuple[str, str]]:
+    """(field, text) for each of a record's facts, a list on one line, then its note."""
+    for name, value in record.facts.items():
+        if name not in _NOT_SEARCHED:
+            yield from _shown(name, value)
+    if record.note:
+        yield "note", record.note
+
+
+def _shown(label: str, value: Any) -> Iterator[tuple[str, str]]:
+    if isinstance(value, Mapping):
+        for name, inner in value.items():
+            yield from _shown(f"{label}.{name}", inner)
+    elif isinstance(value, (list, tuple)) and all(isinstance(v, Mapping) for v in value):
+        for item in value:  # parameters: one line each
+            yield label, ", ".join(f"{k}: {_text(v)}" for k, v in item.items())
+    else:
+        yield label, _text(value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, tuple) for v in value):
+        # scopes: groups of alternatives, one scope from each group needed
+        return "; ".join(" or ".join(group) for group in value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    return str(value)
+
+
+def listing(matches: list[Match], with_facts: bool = True) -> str:
+    """Each record's id, kind and title, and under it every fact it holds (with_facts)."""
     id_width = max(len(m.record.id) for m in matches)
     kind_width = max(len(m.record.kind) for m in matches)
     indent = " " * (id_width + kind_width + 4)
@@ -89,14 +123,35 @@ def listing(matches: list[Match]) -> str:
     for match in matches:
         record = match.record
         lines.append(f"{record.id:<{id_width}}  {record.kind:<{kind_width}}  {record.title}")
-        lines += [f"{indent}{label}: {value}" for label, value in match.facts]
+        if with_facts:
+            lines += [f"{indent}{label}: {value}" for label, value in shown_facts(record)]
     return "".join(f"{line}\n" for line in lines)
+
+
+def whole_record(root: Path, record: Record) -> str:
+    """The record as written in its file, under its file and line."""
+    path = record.location.path
+    text = (root / path).read_text(encoding="utf-8")
+    node, _ = yn.compose(text, path)
+    lines = text.splitlines()
+    item = next(
+        (i for i in getattr(node, "value", []) if yn.line_of(i) == record.location.line), None
+    )
+    # An end at a line's first column means the record ended on the line before.
+    end = len(lines) if item is None else item.end_mark.line + (1 if item.end_mark.column else 0)
+    written = lines[record.location.line - 1 : end]
+    while written and (not written[-1].strip() or written[-1].lstrip().startswith("#")):
+        written.pop()  # blank lines and the next record's comment
+    return f"{record.location}:\n" + "".join(f"{line}\n" for line in written)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = read_settings(args.root)
     records, problems = load_records(args.root, settings.sources)
     text = " ".join(args.text)
+    if text.strip() in records:  # an exact id: the whole record, where it is written
+        print(whole_record(args.root, records[text.strip()]), end="")
+        return 0
     matches = find_sources(records, text)
     if problems:
         print(
@@ -111,5 +166,5 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(listing(matches), end="")
+    print(listing(matches, with_facts=bool(text)), end="")
     return 0

@@ -1,0 +1,250 @@
+"""`python -m macros new-product`: one command adds a product that passes `check --strict` and the
+strict build as it stands, edits mkdocs.yml only by adding lines, and never replaces anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, make_fixture_site, run_mkdocs
+
+from macros.checks import check_site, read_settings
+from macros.cli import main
+from macros.records import load_records
+
+URL = "https://www.zoho.com/bigin/developer/docs/apis/bulk-write/create-job.html"
+ARGS = ("new-product", "zoho-bigin", "--name", "Zoho Bigin", "--docs-url", URL)
+
+
+def copy_of_the_repository(tmp_path: Path) -> Path:
+    """What the site is made of: settings, pages, records, examples and the theme overrides."""
+    copy = tmp_path / "repo"
+    copy.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    for folder in ("docs", "sources", "examples", "overrides"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    return copy
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def only_added(before: str, after: str) -> list[tuple[int, str]]:
+    """The (1-based) lines added, asserting that nothing else changed."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    added, i = [], 0
+    for number, line in enumerate(new, start=1):
+        if i < len(old) and line == old[i]:
+            i += 1
+        else:
+            added.append((number, line.rstrip("\n")))
+    assert i == len(old), "a line of the original file was changed or removed"
+    return added
+
+
+def test_the_new_product_passes_check_strict_and_the_strict_build(tmp_path, capsys) -> None:
+    repo = copy_of_the_repository(tmp_path)
+    config_before = (repo / "mkdocs.yml").read_text()
+    home_before = (repo / "docs" / "index.md").read_text()
+    today = dt.date.today()
+    problems_before = check_site(repo, today=today).problems
+
+    code, out, err = run_cli(capsys, *ARGS, "--root", str(repo))
+
+    assert (code, err) == (0, "")
+    assert out.startswith("Added the product zoho-bigin (Zoho Bigin):\n")
+    added = only_added(config_before, (repo / "mkdocs.yml").read_text())
+    assert [line for _, line in added] == [
+        "        zoho-bigin: Zoho Bigin",
+        "  - Zoho Bigin:",
+        "      - zoho-bigin/index.md",
+    ]
+    assert f"mkdocs.yml: its products line and nav section (line {added[0][0]}, line " in out
+    settings = read_settings(repo)
+    assert settings.products == {"zoho-crm": "Zoho CRM", "zoho-bigin": "Zoho Bigin"}
+    assert "zoho-bigin/index.md" in settings.nav_pages
+    home_added = only_added(home_before, (repo / "docs" / "index.md").read_text())
+    assert "Start at the [Zoho Bigin guides](zoho-bigin/index.md)." in dict(home_added).values()
+    records, _ = load_records(repo)
+    starter = records["zoho-bigin.docs.api"]
+    assert (starter.product, starter.url, starter.verified_on) == ("zoho-bigin", URL, today)
+
+    report = check_site(repo, today=today)
+    assert report.problems == problems_before == []  # check --strict: no error, no warning
+    landing = next(p for p in report.pages if p.path == "docs/zoho-bigin/index.md")
+    assert landing.citations.record_ids == ["zoho-bigin.docs.api"]
+
+    built = run_mkdocs(repo, "build", "--strict")
+    assert built.returncode == 0, built.stdout
+    assert "WARNING" not in built.stdout and "ERROR" not in built.stdout
+    site = repo / "site"
+    assert URL in (site / "zoho-bigin" / "index.html").read_text()
+    assert "Zoho Bigin" in (site / "zoho-bigin" / "sources" / "index.html").read_text()
+    assert 'href="zoho-bigin/"' in (site / "index.html").read_text()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """The fixture site, with a nav, as the real site has."""
+    site = make_fixture_site(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text() + "nav:\n  - Home: index.md\n  - Demo Product:\n      - demo/index.md\n"
+    )
+    return site
+
+
+def test_the_fixture_site_gets_the_product_and_passes_check(site, capsys) -> None:
+    code, _, err = run_cli(capsys, *ARGS, "--root", str(site))
+    assert (code, err) == (0, "")
+    text = (site / "mkdocs.yml").read_text()
+    assert "        demo: Demo Product\n        zoho-bigin: Zoho Bigin\n" in text
+    assert text.endswith("      - demo/index.md\n  - Zoho Bigin:\n      - zoho-bigin/index.md\n")
+    home = (site / "docs" / "index.md").read_text()
+    assert home.endswith(
+        "\n## Zoho Bigin\n\nStart at the [Zoho Bigin guides](zoho-bigin/index.md).\n"
+    )
+    assert check_site(site, today=dt.date.today()).problems == []
+
+
+def test_a_file_without_a_final_line_break_and_with_crlf_lines(site, capsys) -> None:
+    config = site / "mkdocs.yml"
+    config.write_bytes(config.read_bytes().replace(b"\n", b"\r\n").rstrip(b"\r\n"))
+    code, _, _ = run_cli(capsys, *ARGS, "--root", str(site))
+    assert code == 0
+    data = config.read_bytes()
+    assert b"\r\n        zoho-bigin: Zoho Bigin\r\n" in data
+    assert data.endswith(
+        b"      - demo/index.md\r\n  - Zoho Bigin:\r\n      - zoho-bigin/index.md\r\n"
+    )
+    assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize(
+    ("prepare", "args", "message"),
+    [
+        (
+            lambda s: (s / "docs" / "zoho-bigin").mkdir(),
+            ARGS,
+            "docs/zoho-bigin/ already exists; nothing was written. Choose another key, or finish "
+            "that product by hand (CONTRIBUTING.md, 'Adding a product').",
+        ),
+        (
+            lambda s: (s / "sources" / "zoho-bigin").mkdir(),
+            ARGS,
+            "sources/zoho-bigin/ already exists; nothing was written. Choose another key, or "
+            "finish that product by hand (CONTRIBUTING.md, 'Adding a product').",
+        ),
+        (
+            None,
+            ("new-product", "demo", "--name", "Demo Two", "--docs-url", URL),
+            "the product 'demo' is already listed under the beam plugin in mkdocs.yml; nothing "
+            "was written.",
+        ),
+        (
+            None,
+            ("new-product", "zoho-bigin", "--name", "demo product", "--docs-url", URL),
+            "another product is already called 'demo product'; choose another name.",
+        ),
+        (
+            None,
+            ("new-product", "Zoho_Bigin", "--name", "Zoho Bigin", "--docs-url", URL),
+            "'Zoho_Bigin' cannot be a product key. Use lowercase letters, digits and single "
+            "hyphens, such as zoho-bigin.",
+        ),
+        (
+            None,
+            ("new-product", "zoho-bigin", "--name", "<b>Bigin</b>", "--docs-url", URL),
+            'give the product a one-line name without < or >, such as --name "Zoho Bigin".',
+        ),
+        (
+            None,
+            ("new-product", "zoho-bigin", "--name", "Zoho Bigin", "--docs-url", "http://x.y/"),
+            "--docs-url must be the https:// address of Zoho Bigin's official API "
+            "documentation, not 'http://x.y/'.",
+        ),
+        (
+            lambda s: (s / "mkdocs.yml").write_text(
+                (s / "mkdocs.yml").read_text().replace("Demo Product:", "Zoho Bigin:")
+            ),
+            ARGS,
+            "the nav in mkdocs.yml already has a section 'Zoho Bigin'.",
+        ),
+        (
+            lambda s: (s / "mkdocs.yml").write_text(
+                (s / "mkdocs.yml")
+                .read_text()
+                .replace(
+                    "      products:\n        demo: Demo Product\n",
+                    "      products: {demo: Demo Product}\n",
+                )
+            ),
+            ARGS,
+            "the beam plugin's products in mkdocs.yml are not written one per line; write them "
+            "as 'products:' followed by lines such as '  zoho-crm: Zoho CRM', then run this again.",
+        ),
+    ],
+)
+def test_new_product_refuses_and_writes_nothing(site, capsys, prepare, args, message) -> None:
+    if prepare is not None:
+        prepare(site)
+    before = snapshot(site)
+    code, out, err = run_cli(capsys, *args, "--root", str(site))
+    assert (code, out) == (1, "")
+    assert err == f"python -m macros new-product: {message}\n"
+    assert snapshot(site) == before
+    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == ["docs", "examples", "sources"]
+
+
+def test_new_product_needs_the_documentation_address(site, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["new-product", "zoho-bigin", "--name", "Zoho Bigin", "--root", str(site)])
+    assert stopped.value.code == 2
+    assert "the following arguments are required: --docs-url" in capsys.readouterr().err
+
+
+def test_new_names_new_product_for_an_unknown_product(site, capsys) -> None:
+    code, out, err = run_cli(
+        capsys,
+        "new",
+        "zoho-bigin/get-records",
+        "--title",
+        "How to get records",
+        "--root",
+        str(site),
+    )
+    assert (code, out) == (1, "")
+    assert "to add one, run python -m macros new-product zoho-bigin --name" in err
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("How to create a bulk read job in Zoho CRM", "Create a bulk read job"),
+        ("How to download a bulk read result from Zoho CRM", "Download a bulk read result"),
+        ("How to stop waiting: the demo way", '"Stop waiting: the demo way"'),  # YAML quotes it
+        ("Bulk read limits", "Bulk read limits"),
+        ("How to", "How to"),
+    ],
+)
+def test_new_suggests_a_short_nav_label(site, capsys, title, label) -> None:
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("demo: Demo Product", "demo: Zoho CRM"))
+    code, out, _ = run_cli(capsys, "new", "demo/a-page", "--title", title, "--root", str(site))
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        f"Then add the page to nav in mkdocs.yml, as a line such as: - {label}: demo/a-page.md"
+    )
