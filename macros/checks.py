@@ -24,6 +24,7 @@ from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .records import Record, load_records
 from .settings import layout_problems, settings_problems
+from .repo_links import file_base
 
 
 class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster
@@ -54,6 +55,8 @@ class Settings:
     own_scripts: tuple[str, ...] = ()
     # markdown_extensions as written in mkdocs.yml, to convert pages as the build does.
     markdown_extensions: tuple[Any, ...] = ()
+    # Where code records' files are read on the repository host (repo_links.file_base), or None.
+    code_base: str | None = None
 
 
 def read_mkdocs_yml(root: Path) -> dict[str, Any]:
@@ -85,6 +88,7 @@ def read_settings(root: Path) -> Settings:
             for s in config.get("extra_javascript") or []
         ),
         markdown_extensions=tuple(config.get("markdown_extensions") or []),
+        code_base=file_base(config.get("repo_url"), config.get("edit_uri")),
     )
 
 
@@ -136,7 +140,7 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
     records, problems = load_records(root, settings.sources)
     docs = root / settings.docs_dir
     problems += layout_problems(root / "mkdocs.yml", docs)
-    renderer = PageRenderer(records, settings.products)
+    renderer = PageRenderer(records, settings.products, code_base=settings.code_base)
     problems += static_files.docs_problems(docs, root, settings.own_scripts)
     converter = Converter({"markdown_extensions": list(settings.markdown_extensions)})
     pages = []

@@ -97,6 +97,7 @@ class PageRenderer:
     """Renders pages against one set of records; reusable across every page of a build.
 
     always_jinja=True compiles every page with Jinja, even plain ones (tests compare the two).
+    code_base is where code records' files can be read (repo_links.file_base), or None.
     """
 
     def __init__(
@@ -105,9 +106,11 @@ class PageRenderer:
         products: Mapping[str, str],
         *,
         always_jinja: bool = False,
+        code_base: str | None = None,
     ):
         self.records, self.products = records, products
         self.always_jinja = always_jinja
+        self.code_base = code_base
 
     def render(self, path: str, source: str, out: ModuleType = render) -> RenderedPage:
         """The page as the site shows it; out=render_plain gives its plain Markdown copy instead,
@@ -254,5 +257,5 @@ class PageRenderer:
             if record_id in self.records
         ]
         if entries:
-            parts.append(out.sources_list(entries))
+            parts.append(out.sources_list(entries, self.code_base))
         return "\n".join(parts)
