@@ -53,15 +53,15 @@ def macro_calls(parsed: Iterable[nodes.Node]) -> list[MacroCall]:
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s+\S")
+FENCE = re.compile(r"^\s*(```|~~~)")
+LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s+\S")
 
 
 def outline(lines: list[str]) -> list[tuple[int, int, str]]:
     """(line, level, heading text) for each Markdown heading outside code blocks."""
     found, fenced = [], False
     for number, line in enumerate(lines, start=1):
-        if _FENCE.match(line):
+        if FENCE.match(line):
             fenced = not fenced
         elif not fenced and (match := _HEADING.match(line)):
             found.append((number, len(match.group(1)), match.group(2)))
@@ -70,7 +70,7 @@ def outline(lines: list[str]) -> list[tuple[int, int, str]]:
 
 def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
     """(first line, last line) of each top-level list item in lines start..end (1-based, inclusive)."""
-    starts = [n for n in range(start, end + 1) if _LIST_ITEM.match(lines[n - 1])]
+    starts = [n for n in range(start, end + 1) if LIST_ITEM.match(lines[n - 1])]
     return [
         (first, (starts[i + 1] - 1 if i + 1 < len(starts) else end))
         for i, first in enumerate(starts)

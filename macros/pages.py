@@ -1,8 +1,9 @@
 """Rendering one page: its template in the sandbox, the generated parts around it, its problems.
 
 Owns: turning one page's source text into Markdown plus its citations and problems, by way of
-the front matter (frontmatter.py), the macros (page_macros.py), the sandbox (sandbox.py) and the
-how-to contract (contract.py). Does not own: MkDocs (plugin.py), records or markup (render.py).
+the front matter (frontmatter.py), the macros (page_macros.py), the sandbox (sandbox.py), the
+how-to contract (contract.py) and its claims (claims.py). Does not own: MkDocs (plugin.py),
+records or markup (render.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from markupsafe import escape
 
 from . import render
 from .citations import Citations
+from .claims import claim_problems
 from .contract import MacroCall, contract_problems, macro_calls
 from .frontmatter import FrontMatter, read_front_matter
 from .page_macros import _CALL_LINE, MACRO_NAMES, MACRO_USAGE, PageMacros
@@ -143,6 +145,8 @@ class PageRenderer:
             problems += contract_problems(
                 self.products, path, lines, matter, template_source, macros.calls
             )
+            if matter.values.get("type") == "how-to":
+                problems += claim_problems(path, lines, self.records)
         markdown = self._assemble(matter, body.lstrip("\n"), macros.citations, out)
         return RenderedPage(
             path, matter.values, markdown, macros.citations, sorted(problems), matter.end_line + 1
