@@ -23,8 +23,8 @@ from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .records import Record, load_records
-from .settings import layout_problems, settings_problems
 from .repo_links import file_base
+from .settings import layout_problems, settings_problems
 
 
 class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster
