@@ -166,7 +166,8 @@ def record_facts(record: Record, code_base: str | None = None) -> list[tuple[str
         shown = f"{_code(facts['symbol'])} in {_code(facts['file'])}"
         link = code_url(record, code_base)
         if link:
-            shown = f'<a href="{render.attribute(link)}" rel="noopener">{shown}</a>'
+            # A plain-text link: link colours on <code> fail contrast in the dark scheme.
+            shown += f' (<a href="{render.attribute(link)}" rel="noopener">read it in the repository</a>)'
         rows.append(("Code", render.Markup(shown)))
     elif record.kind == "doc" and facts.get("publisher"):
         rows.append(("Publisher", _text(facts["publisher"])))
