@@ -24,6 +24,7 @@ from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .products import products_without_pages
 from .records import DEFAULT_HOSTS, Record, invalid_record_ids, load_records
+from .repo_links import file_base
 from .settings import layout_problems, settings_problems
 
 
@@ -56,6 +57,8 @@ class Settings:
     own_scripts: tuple[str, ...] = ()
     # markdown_extensions as written in mkdocs.yml, to convert pages as the build does.
     markdown_extensions: tuple[Any, ...] = ()
+    # Where code records' files are read on the repository host (repo_links.file_base), or None.
+    code_base: str | None = None
 
 
 def read_mkdocs_yml(root: Path) -> dict[str, Any]:
@@ -88,6 +91,7 @@ def read_settings(root: Path) -> Settings:
             for s in config.get("extra_javascript") or []
         ),
         markdown_extensions=tuple(config.get("markdown_extensions") or []),
+        code_base=file_base(config.get("repo_url"), config.get("edit_uri")),
     )
 
 
@@ -152,6 +156,7 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
         record_problems=record_problems,
         sources_dir=settings.sources,
         converter=Converter({"markdown_extensions": list(settings.markdown_extensions)}),
+        code_base=settings.code_base,
     )
     problems += page_problems
     in_docs = settings.docs_dir.rstrip("/") + "/"
@@ -176,6 +181,7 @@ def render_pages(
     record_problems: Iterable[Problem] = (),
     sources_dir: str = "sources",
     converter: Converter | None = None,
+    code_base: str | None = None,
 ) -> tuple[list[RenderedPage], list[Problem]]:
     """Every page of docs_dir rendered, and every problem in them. Given the records' problems, a
     page citing a record that failed its checks says so (and where) instead of calling it unknown.
@@ -184,7 +190,9 @@ def render_pages(
     invalid = (
         invalid_record_ids(root, sources_dir, records, record_problems) if record_problems else {}
     )
-    renderer = PageRenderer(records, products, invalid=invalid, docs_dir=docs_dir)
+    renderer = PageRenderer(
+        records, products, invalid=invalid, docs_dir=docs_dir, code_base=code_base
+    )
     pages, problems = [], []
     for page in sorted((root / docs_dir).rglob("*.md")):
         text, unreadable = read_page(page, page.relative_to(root).as_posix())

@@ -54,15 +54,15 @@ def macro_calls(parsed: Iterable[nodes.Node]) -> list[MacroCall]:
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s+\S")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s+\S")
 
 
 def fenced_lines(lines: list[str]) -> list[bool]:
     """For each line, whether it belongs to a fenced code block (its fence lines included)."""
     flags, fence = [], ""
     for line in lines:
-        match = _FENCE.match(line)
+        match = FENCE.match(line)
         if fence:
             flags.append(True)
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
@@ -84,7 +84,7 @@ def outline(lines: list[str]) -> list[tuple[int, int, str]]:
 
 def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
     """(first line, last line) of each top-level list item in lines start..end (1-based, inclusive)."""
-    starts = [n for n in range(start, end + 1) if _LIST_ITEM.match(lines[n - 1])]
+    starts = [n for n in range(start, end + 1) if LIST_ITEM.match(lines[n - 1])]
     return [
         (first, (starts[i + 1] - 1 if i + 1 < len(starts) else end))
         for i, first in enumerate(starts)
@@ -121,6 +121,7 @@ def nesting_problems(path: str, lines: list[str]) -> list[Problem]:
                 )
             )
     return problems
+
 
 _LITTLE_WORDS = frozenset({"a", "by", "it", "of", "the", "this", "to", "what", "why"})
 

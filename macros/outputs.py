@@ -20,6 +20,7 @@ from typing import Any
 from . import render, render_plain
 from .pages import PageRenderer, RenderedPage
 from .records import Record
+from .repo_links import code_url
 
 SOURCES_JSON = "sources.json"
 LLMS_TXT = "llms.txt"
@@ -132,7 +133,7 @@ def _code(value: object) -> render.Markup:
     return render.code(_one_line(value))
 
 
-def record_facts(record: Record) -> list[tuple[str, render.Markup]]:
+def record_facts(record: Record, code_base: str | None = None) -> list[tuple[str, render.Markup]]:
     """(label, escaped HTML) for each fact a record states, in the order a reader wants them."""
     facts = record.facts
     rows: list[tuple[str, render.Markup]] = []
@@ -162,7 +163,12 @@ def record_facts(record: Record) -> list[tuple[str, render.Markup]]:
             )
             rows.append(("Fields", render.Markup(f"<ul>{items}</ul>")))
     elif record.kind == "code":
-        rows.append(("Code", render.Markup(f"{_code(facts['symbol'])} in {_code(facts['file'])}")))
+        shown = f"{_code(facts['symbol'])} in {_code(facts['file'])}"
+        link = code_url(record, code_base)
+        if link:
+            # A plain-text link: link colours on <code> fail contrast in the dark scheme.
+            shown += f' (<a href="{render.attribute(link)}" rel="noopener">read it in the repository</a>)'
+        rows.append(("Code", render.Markup(shown)))
     elif record.kind == "doc" and facts.get("publisher"):
         rows.append(("Publisher", _text(facts["publisher"])))
     if record.note:
@@ -185,6 +191,7 @@ def sources_page_markdown(
     records: Sequence[Record],
     citing: Mapping[str, Sequence[PageInfo]],
     page_url: str,
+    code_base: str | None = None,
 ) -> str:
     """The per-product sources page: every record with its facts, official link, verified date
     and the pages citing it. Raw HTML blocks, so record text is never read as Markdown."""
@@ -210,12 +217,17 @@ def sources_page_markdown(
         groups.setdefault(_group_name(record), []).append(record)
     for name, members in groups.items():
         lines += [f"## {render.text(name)} {{: #{_group_anchor(name)} }}", ""]
-        lines += [_record_block(record, citing.get(record.id, ()), page_url) for record in members]
+        lines += [
+            _record_block(record, citing.get(record.id, ()), page_url, code_base)
+            for record in members
+        ]
     return "\n".join(lines)
 
 
-def _record_block(record: Record, cited_by: Sequence[PageInfo], page_url: str) -> str:
-    rows = record_facts(record)
+def _record_block(
+    record: Record, cited_by: Sequence[PageInfo], page_url: str, code_base: str | None = None
+) -> str:
+    rows = record_facts(record, code_base)
     rows.append(
         (
             "Official page",
@@ -270,6 +282,7 @@ def record_json(
     cited_by: Sequence[PageInfo],
     site_url: str | None,
     sources_page_url: str | None,
+    code_base: str | None = None,
 ) -> dict[str, Any]:
     # A code record's shown source is extracted from its file at build time; file + symbol say it.
     facts = {k: _plain(v) for k, v in record.facts.items() if k != "source"}
@@ -284,6 +297,8 @@ def record_json(
     }
     if record.note:
         entry["note"] = record.note
+    if link := code_url(record, code_base):
+        entry["code_url"] = link
     entry["defined_in"] = f"{record.location.path}:{record.location.line}"
     if sources_page_url is not None:
         entry["sources_page"] = absolute_url(site_url, f"{sources_page_url}#{record.id}")
@@ -299,6 +314,7 @@ def sources_json(
     records: Iterable[Record],
     citing: Mapping[str, Sequence[PageInfo]],
     sources_page_urls: Mapping[str, str],
+    code_base: str | None = None,
 ) -> str:
     """Every record with its facts and the pages that cite it, as sorted, stable JSON."""
     data = {
@@ -310,6 +326,7 @@ def sources_json(
                 citing.get(record.id, ()),
                 site_url,
                 sources_page_urls.get(record.product),
+                code_base,
             )
             for record in sorted(records, key=lambda r: r.id)
         ],

@@ -1,8 +1,9 @@
 """Rendering one page: its template in the sandbox, the generated parts around it, its problems.
 
 Owns: turning one page's source text into Markdown plus its citations and problems, by way of
-the front matter (frontmatter.py), the macros (page_macros.py), the sandbox (sandbox.py) and the
-how-to contract (contract.py). Does not own: MkDocs (plugin.py), records or markup (render.py).
+the front matter (frontmatter.py), the macros (page_macros.py), the sandbox (sandbox.py), the
+how-to contract (contract.py) and its claims (claims.py). Does not own: MkDocs (plugin.py),
+records or markup (render.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from markupsafe import escape
 
 from . import render
 from .citations import Citations
+from .claims import claim_problems
 from .contract import MacroCall, contract_problems, macro_calls, nesting_problems
 from .frontmatter import FrontMatter, read_front_matter
 from .page_macros import _CALL_LINE, MACRO_NAMES, MACRO_USAGE, PageMacros
@@ -166,6 +168,7 @@ class PageRenderer:
     """Renders pages against one set of records; reusable across every page of a build.
 
     always_jinja=True compiles every page with Jinja, even plain ones (tests compare the two).
+    code_base is where code records' files can be read (repo_links.file_base), or None.
     """
 
     def __init__(
@@ -176,11 +179,13 @@ class PageRenderer:
         always_jinja: bool = False,
         invalid: Mapping[str, Location] | None = None,
         docs_dir: str = "docs",
+        code_base: str | None = None,
     ):
         self.records, self.products = records, products
         self.always_jinja = always_jinja
         self.invalid = invalid or {}  # ids of records that failed their checks, and where
         self.docs_dir = docs_dir.rstrip("/")  # relative to the repository, as page paths are
+        self.code_base = code_base
 
     def render(self, path: str, source: str, out: ModuleType = render) -> RenderedPage:
         """The page as the site shows it; out=render_plain gives its plain Markdown copy instead,
@@ -239,6 +244,8 @@ class PageRenderer:
                 meant_to_cite={p.location.line for p in leftovers if p.code == "malformed-macro"},
                 folder=self._product_folder(path),
             )
+            if matter.values.get("type") == "how-to":
+                problems += claim_problems(path, lines, self.records)
         markdown = self._assemble(matter, body.lstrip("\n"), macros.citations, out)
         if any(p.code in _TOO_COSTLY for p in problems):
             markdown = ""  # the build fails anyway; MkDocs must not spend minutes converting it
@@ -403,5 +410,5 @@ class PageRenderer:
             if record_id in self.records
         ]
         if entries:
-            parts.append(out.sources_list(entries))
+            parts.append(out.sources_list(entries, self.code_base))
         return "\n".join(parts)

@@ -31,6 +31,7 @@ from .problems import Problem
 from .products import products_without_pages
 from .publish import Busy, OutputNotWritable, Staging
 from .records import DEFAULT_HOSTS, load_records
+from .repo_links import file_base
 from .settings import layout_problems, problems_by_option
 from .site_files import SiteFiles, SiteSettings
 
@@ -110,14 +111,19 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 "and the last good site is untouched. Fix the lines above."
             )
         renderer = getattr(self, "renderer", None)
-        if renderer is None or (renderer.records, renderer.products) != (
+        code_base = file_base(config.repo_url, config.edit_uri)
+        if renderer is None or (renderer.records, renderer.products, renderer.code_base) != (
             records,
             self.config.products,
+            code_base,
         ):
             # Renders hold only while records and products stay the same; serve keeps them, so a
             # rebuild after editing one page renders that page alone.
             self.renderer = PageRenderer(
-                records, self.config.products, docs_dir=_shown(Path(config.docs_dir), self.root)
+                records,
+                self.config.products,
+                docs_dir=_shown(Path(config.docs_dir), self.root),
+                code_base=code_base,
             )
             self.render_cache: dict[str, tuple[str, RenderedPage]] = {}
         self.records = records
@@ -239,7 +245,15 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             )
             records = [r for r in self.records.values() if r.product == product]
             file.content_string, file.unchanged = self.site_files.sources_page(
-                uri, partial(outputs.sources_page_markdown, name, records, self.citing, file.url)
+                uri,
+                partial(
+                    outputs.sources_page_markdown,
+                    name,
+                    records,
+                    self.citing,
+                    file.url,
+                    self.renderer.code_base,
+                ),
             )
             files.append(file)
             self.sources_pages[product] = file.url
@@ -387,5 +401,9 @@ def _shown(folder: Path, root: Path) -> str:
 
 def _site_settings(config) -> SiteSettings:
     return SiteSettings(
-        config.site_name, config.site_description or "", config.site_url, config.use_directory_urls
+        config.site_name,
+        config.site_description or "",
+        config.site_url,
+        config.use_directory_urls,
+        file_base(config.repo_url, config.edit_uri),
     )

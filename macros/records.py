@@ -59,6 +59,8 @@ class Record:
     note: str = ""
     # Zoho's own words from the page at `url` that state the record's facts, copied as published.
     quote: str = ""
+    # A code record's symbol: its first and last line in `file` (for a link to the repository).
+    code_lines: tuple[int, int] | None = None
 
     def at(self, name: str) -> Location:
         """Where a field was written (the record's first line when it has no such field)."""
@@ -343,8 +345,9 @@ def _parse(source: str) -> ast.Module:
     return ast.parse(source)
 
 
-def extract_symbol(source: str, symbol: str) -> str | None:
-    """The source of a top-level function or class (or `Class.method`), decorators included."""
+def symbol_lines(source: str, symbol: str) -> tuple[int, int] | None:
+    """First and last line (1-based) of a top-level function or class (or `Class.method`),
+    decorators included; None when the file has no such symbol."""
     body: list[ast.stmt] = _parse(source).body
     node: ast.AST | None = None
     for part in symbol.split("."):
@@ -361,15 +364,29 @@ def extract_symbol(source: str, symbol: str) -> str | None:
             return None
         body = node.body
     first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    # Python numbers lines at \n, \r\n and \r only (splitlines() would also split at \f, U+2028...).
-    lines = (
-        source.replace("\r\n", "\n").replace("\r", "\n").split("\n")[first - 1 : node.end_lineno]
-    )
-    return textwrap.dedent("\n".join(lines))
+    return first, node.end_lineno or node.lineno
 
 
-def _code_source(root: Path, nodes: Mapping[str, yaml.Node], values: dict[str, Any]) -> str:
-    """The symbol's source; a problem points at the `file:` or `symbol:` line that causes it."""
+def _python_lines(source: str) -> list[str]:
+    """Lines as Python numbers them: at \n, \r\n and \r only (splitlines() would also split
+    at \f, U+2028 and others, and the symbol's lines would be off)."""
+    return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def extract_symbol(source: str, symbol: str) -> str | None:
+    """The source of a top-level function or class (or `Class.method`), decorators included."""
+    found = symbol_lines(source, symbol)
+    if found is None:
+        return None
+    first, last = found
+    return textwrap.dedent("\n".join(_python_lines(source)[first - 1 : last]))
+
+
+def _code_source(
+    root: Path, nodes: Mapping[str, yaml.Node], values: dict[str, Any]
+) -> tuple[str, tuple[int, int]]:
+    """The symbol's source and its lines in the file; a problem points at the `file:` or
+    `symbol:` line that causes it."""
     file_name, symbol = values["file"], values["symbol"]
     target = (root / file_name).resolve()
     if Path(file_name).is_absolute() or not target.is_relative_to(root.resolve()):
@@ -387,7 +404,8 @@ def _code_source(root: Path, nodes: Mapping[str, yaml.Node], values: dict[str, A
             "code-file",
         )
     try:
-        source = extract_symbol(target.read_text(encoding="utf-8"), symbol)
+        text = target.read_text(encoding="utf-8")
+        lines = symbol_lines(text, symbol)
     except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError, MemoryError) as error:
         reason = (
             "it is nested too deeply" if isinstance(error, (RecursionError, MemoryError)) else error
@@ -398,14 +416,15 @@ def _code_source(root: Path, nodes: Mapping[str, yaml.Node], values: dict[str, A
             "Fix that file so its tests pass",
             "code-file",
         ) from None
-    if source is None:
+    if lines is None:
         raise yn.Invalid(
             nodes["symbol"],
             f"{file_name} has no function or class named '{symbol}'",
             "Check the spelling of 'symbol' (use Class.method for a method)",
             "code-symbol",
         )
-    return source
+    first, last = lines
+    return textwrap.dedent("\n".join(_python_lines(text)[first - 1 : last])), lines
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -492,10 +511,11 @@ def _read_record(
                     "config-shape",
                 )
             )
+    code_lines = None
     if kind == "code" and not broken:
         try:
             field_nodes = {name: value for name, (_, value) in items.items()}
-            values["source"] = _code_source(root, field_nodes, values)
+            values["source"], code_lines = _code_source(root, field_nodes, values)
         except yn.Invalid as invalid:
             broken.append(invalid)
     if broken:
@@ -513,6 +533,7 @@ def _read_record(
         location=Location(path, yn.line_of(node)),
         facts=MappingProxyType(values),
         lines=MappingProxyType(lines),
+        code_lines=code_lines,
     ), []
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from .citations import CiteUse, entry_anchor
 from .records import Record
+from .repo_links import code_url
 from .yamlnodes import LINE_BREAKS
 
 # Markdown would act on these inside raw HTML text; entities make them inert but look the same.
@@ -111,7 +112,26 @@ def code_block(source: str, language: str, title: str, indent: str) -> str:
     return ("\n" + indent).join(line if line.strip() else "" for line in lines)
 
 
-def sources_list(entries: Sequence[tuple[int, Record, Sequence[CiteUse]]]) -> str:
+def source_links(record: Record, code_base: str | None = None) -> str:
+    """A record's title linked to what it cites. A code record cites a function of this
+    repository, so its title links there, and the official page it follows comes second."""
+    in_repository = code_url(record, code_base)
+    first = in_repository or record.url
+    links = (
+        f'<a class="bh-source-link" href="{attribute(first)}" rel="noopener">'
+        f"{text(record.title)}</a>"
+    )
+    if in_repository:
+        links += (
+            f' (<a class="bh-source-link bh-official-link" href="{attribute(record.url)}" '
+            f'rel="noopener">official page</a>)'
+        )
+    return links
+
+
+def sources_list(
+    entries: Sequence[tuple[int, Record, Sequence[CiteUse]]], code_base: str | None = None
+) -> str:
     """The generated Sources cited section: one entry per cited record, with back-links."""
     items = []
     for number, record, uses in entries:
@@ -124,8 +144,7 @@ def sources_list(entries: Sequence[tuple[int, Record, Sequence[CiteUse]]]) -> st
         note = f'<p class="bh-note">{text(record.note)}</p>' if record.note else ""
         items.append(
             f'<li id="{attribute(entry_anchor(record.id))}" value="{number}">'
-            f'<p><a class="bh-source-link" href="{attribute(record.url)}" rel="noopener">'
-            f"{text(record.title)}</a> "
+            f"<p>{source_links(record, code_base)} "
             f'<span class="bh-verified">· verified <time datetime="{record.verified_on}">'
             f"{record.verified_on}</time></span></p>{note}"
             f'<p class="bh-backlinks">Cited at: {backlinks}</p></li>'

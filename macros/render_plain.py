@@ -16,6 +16,7 @@ from markupsafe import Markup
 from .citations import CiteUse
 from .records import Record
 from .render import DISCLAIMER, column_heading
+from .repo_links import code_url
 
 __all__ = ["Markup", "column_heading"]
 
@@ -100,13 +101,17 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Markup]]) -> Markup:
     return Markup("\n".join(lines))
 
 
-def sources_list(entries: Sequence[tuple[int, Record, Sequence[CiteUse]]]) -> str:
+def sources_list(
+    entries: Sequence[tuple[int, Record, Sequence[CiteUse]]], code_base: str | None = None
+) -> str:
     lines = ["## Sources cited", ""]
     for number, record, _ in entries:
-        line = (
-            f"{number}. [{text(record.title)}]({url(record.url)}), "
-            f"verified {record.verified_on.isoformat()}."
-        )
+        # A code record cites this repository's function; the official page comes second.
+        in_repository = code_url(record, code_base)
+        line = f"{number}. [{text(record.title)}]({url(in_repository or record.url)})"
+        if in_repository:
+            line += f" (official page: {url(record.url)})"
+        line += f", verified {record.verified_on.isoformat()}."
         if record.quote:
             line += f" Quote: “{text(record.quote)}”"
         if record.note:

@@ -21,6 +21,8 @@ class SiteSettings:
     description: str
     url: str | None
     use_directory_urls: bool
+    # Where code records' files are read on the repository host (repo_links.file_base), or None.
+    code_base: str | None = None
 
 
 class SiteFiles:
@@ -76,7 +78,12 @@ class SiteFiles:
         if self._site_texts is None:
             self._site_texts = {
                 outputs.SOURCES_JSON: outputs.sources_json(
-                    settings.name, settings.url, records.values(), citing, sources_pages
+                    settings.name,
+                    settings.url,
+                    records.values(),
+                    citing,
+                    sources_pages,
+                    settings.code_base,
                 ),
                 outputs.LLMS_TXT: outputs.llms_txt(
                     settings.name,

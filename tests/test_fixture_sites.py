@@ -3,7 +3,8 @@ with the exact message, print no traceback, and leave the last good site where i
 
 Each folder in tests/fixtures/cases/ holds the files it lays over tests/fixtures/_base/ and an
 `expected.txt` with the messages both commands must print (one per line, without the log-level
-prefix). A case may hold `pad-to-bytes.txt`, lines of `path size`: the file at path is padded with
+prefix). A case whose messages are warnings (which stop the strict build) holds `check-args.txt`
+with `--strict`, the check's equivalent of that build. A case may hold `pad-to-bytes.txt`, lines of `path size`: the file at path is padded with
 YAML comment lines to that many bytes here, so that no huge file has to be kept in the repository.
 """
 
@@ -19,6 +20,7 @@ from conftest import FIXTURES, ROOT, make_fixture_site, run_mkdocs
 
 CASES = sorted(p for p in (FIXTURES / "cases").iterdir() if p.is_dir())
 PAD_FILE = "pad-to-bytes.txt"
+CHECK_ARGS = "check-args.txt"
 
 
 def lay_out_case(tmp_path: Path, case: Path) -> Path:
@@ -40,11 +42,12 @@ def grow(file: Path, size: int) -> None:
     assert file.stat().st_size == size
 
 
-def run_check(site: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m macros check` in the site's folder, as a writer runs it; no arguments."""
+def run_check(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m macros check` in the site's folder, as a writer runs it (no arguments unless
+    the case asks for some)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "macros", "check"],
+        [sys.executable, "-m", "macros", "check", *args],
         cwd=site,
         env=env,
         text=True,
@@ -102,8 +105,9 @@ def test_bad_input_fails_the_build_with_its_message(tmp_path: Path, case: Path) 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input_fails_the_check_with_its_message(tmp_path: Path, case: Path) -> None:
     site = lay_out_case(tmp_path, case)
+    args = (case / CHECK_ARGS).read_text().split() if (case / CHECK_ARGS).exists() else []
 
-    result = run_check(site)
+    result = run_check(site, *args)
 
     assert result.returncode == 1, result.stdout + result.stderr
     for message in expected_messages(case):

@@ -380,7 +380,7 @@ def download_bulk_write_result(client: ZohoCrmClient, job: dict[str, Any]) -> by
 
 
 def failed_rows(result_rows: list[dict[str, str]]) -> list[dict[str, Any]]:
-    """Return the result rows Zoho did not add or update, with ERRORS as (code, column) pairs."""
+    """Return the result rows Zoho did not add or update, with ERRORS as (code, columns) pairs."""
     failures = []
     for row in result_rows:
         # STATUS is added, updated, skipped or unprocessed.
@@ -389,10 +389,12 @@ def failed_rows(result_rows: list[dict[str, str]]) -> list[dict[str, Any]]:
     return failures
 
 
-def _parse_errors(cell: str) -> list[tuple[str, str]]:
-    """Split "MANDATORY_NOT_FOUND-Last_Name:INVALID_DATA-Email" into (code, column) pairs."""
+def _parse_errors(cell: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Split "MANDATORY_NOT_FOUND-Company,Last_Name:DUPLICATE_DATA-Email" into
+    [("MANDATORY_NOT_FOUND", ("Company", "Last_Name")), ("DUPLICATE_DATA", ("Email",))]."""
     pairs = []
     for item in filter(None, cell.split(":")):
-        code, _, column = item.partition("-")  # codes use "_", so the first "-" ends the code
-        pairs.append((code, column))
+        code, _, columns = item.partition("-")  # codes use "_", so the first "-" ends the code
+        # One code may name several columns, joined by commas (Zoho's own example does).
+        pairs.append((code, tuple(filter(None, columns.split(",")))))
     return pairs

@@ -662,20 +662,21 @@ def test_failed_rows_keeps_unsuccessful_rows_and_parses_errors() -> None:
     csv_text = (
         "Last_Name,Email,Company,STATUS,RECORD_ID,ERRORS\n"
         "Boyle,p.boyle@example.com,Zylker,added,4150868000005351001,\n"
-        ",not-an-email,Zylker,skipped,,MANDATORY_NOT_FOUND-Last_Name:INVALID_DATA-Email\n"
+        ',not-an-email,,skipped,,"MANDATORY_NOT_FOUND-Company,Last_Name:INVALID_DATA-Email"\n'
         "Lee,lee@example.com,Zylker,updated,4150868000005351002,\n"
         "Kim,kim@example.com,,unprocessed,,\n"
     )
     rows = read_csv_from_zip(make_zip("Leads-Leads.csv", csv_text))
     failures = failed_rows(rows)
     assert [row["STATUS"] for row in failures] == ["skipped", "unprocessed"]
+    # Zoho's own example: one code naming two columns, then a second error after the colon.
     assert failures[0]["ERRORS"] == [
-        ("MANDATORY_NOT_FOUND", "Last_Name"),
-        ("INVALID_DATA", "Email"),
+        ("MANDATORY_NOT_FOUND", ("Company", "Last_Name")),
+        ("INVALID_DATA", ("Email",)),
     ]
     assert failures[0]["Email"] == "not-an-email"
     assert failures[1]["ERRORS"] == []
-    assert rows[1]["ERRORS"] == "MANDATORY_NOT_FOUND-Last_Name:INVALID_DATA-Email"  # not mutated
+    assert rows[1]["ERRORS"] == "MANDATORY_NOT_FOUND-Company,Last_Name:INVALID_DATA-Email"  # kept
 
 
 # --- The real transport, against a local HTTP server ---------------------------------------
