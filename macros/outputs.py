@@ -216,11 +216,13 @@ def sources_page_markdown(
 
 def _record_block(record: Record, cited_by: Sequence[PageInfo], page_url: str) -> str:
     rows = record_facts(record)
+    if record.quote:
+        rows.append(("Quote from the page", render.Markup(render.quote_block(record))))
     rows.append(
         (
             "Official page",
             render.Markup(
-                f'<a class="bh-source-link" href="{render.attribute(record.url)}" '
+                f'<a class="bh-source-link" href="{render.attribute(render.source_url(record))}" '
                 f'rel="noopener">{_text(record.url)}</a>'
             ),
         )
@@ -284,6 +286,9 @@ def record_json(
     }
     if record.note:
         entry["note"] = record.note
+    if record.quote:
+        entry["quote"] = _one_line(record.quote)
+        entry["quote_url"] = render.source_url(record)  # opens the page at the quote
     entry["defined_in"] = f"{record.location.path}:{record.location.line}"
     if sources_page_url is not None:
         entry["sources_page"] = absolute_url(site_url, f"{sources_page_url}#{record.id}")

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from .citations import CiteUse, entry_anchor
 from .records import Record
+from .textfragment import with_text_fragment
 
 # Markdown would act on these inside raw HTML text; entities make them inert but look the same.
 _MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}#+!|~^:<>"})
@@ -84,7 +85,9 @@ def endpoint(record: Record) -> Markup:
 
 
 def link(record: Record) -> Markup:
-    return Markup(f'<a href="{attribute(record.url)}" rel="noopener">{text(record.title)}</a>')
+    return Markup(
+        f'<a href="{attribute(source_url(record))}" rel="noopener">{text(record.title)}</a>'
+    )
 
 
 def code_caption(file: str, symbol: str, cite: Markup, indent: str) -> Markup:
@@ -103,6 +106,21 @@ def code_block(source: str, language: str, title: str, indent: str) -> str:
     return ("\n" + indent).join(line if line.strip() else "" for line in lines)
 
 
+def source_url(record: Record) -> str:
+    """The record's official page; with a quote, a link that scrolls to Zoho's words and
+    highlights them in browsers that support text fragments (others just open the page)."""
+    return with_text_fragment(record.url, record.quote)
+
+
+def quote_block(record: Record) -> str:
+    """Zoho's words from the record's page, as a quotation; nothing when it has none."""
+    if not record.quote:
+        return ""
+    return (
+        f'<blockquote class="bh-quote"><p>{text(" ".join(record.quote.split()))}</p></blockquote>'
+    )
+
+
 def sources_list(entries: Sequence[tuple[int, Record, Sequence[CiteUse]]]) -> str:
     """The generated Sources cited section: one entry per cited record, with back-links."""
     items = []
@@ -116,10 +134,10 @@ def sources_list(entries: Sequence[tuple[int, Record, Sequence[CiteUse]]]) -> st
         note = f'<p class="bh-note">{text(record.note)}</p>' if record.note else ""
         items.append(
             f'<li id="{attribute(entry_anchor(record.id))}" value="{number}">'
-            f'<p><a class="bh-source-link" href="{attribute(record.url)}" rel="noopener">'
+            f'<p><a class="bh-source-link" href="{attribute(source_url(record))}" rel="noopener">'
             f"{text(record.title)}</a> "
             f'<span class="bh-verified">· verified <time datetime="{record.verified_on}">'
-            f"{record.verified_on}</time></span></p>{note}"
+            f"{record.verified_on}</time></span></p>{quote_block(record)}{note}"
             f'<p class="bh-backlinks">Cited at: {backlinks}</p></li>'
         )
     # Readers judge a page by its least recently checked fact, so say when that was.

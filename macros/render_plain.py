@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .citations import CiteUse
 from .records import Record
-from .render import DISCLAIMER, column_heading
+from .render import DISCLAIMER, column_heading, source_url
 
 __all__ = ["Markup", "column_heading"]
 
@@ -79,7 +79,7 @@ def endpoint(record: Record) -> Markup:
 
 
 def link(record: Record) -> Markup:
-    return Markup(f"[{text(record.title)}]({url(record.url)})")
+    return Markup(f"[{text(record.title)}]({url(source_url(record))})")
 
 
 def code_block(source: str, language: str, title: str, indent: str) -> str:
@@ -104,7 +104,7 @@ def sources_list(entries: Sequence[tuple[int, Record, Sequence[CiteUse]]]) -> st
     lines = ["## Sources cited", ""]
     for number, record, _ in entries:
         line = (
-            f"{number}. [{text(record.title)}]({url(record.url)}), "
+            f"{number}. [{text(record.title)}]({url(source_url(record))}), "
             f"verified {record.verified_on.isoformat()}."
         )
         if record.quote:
