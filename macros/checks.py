@@ -22,7 +22,7 @@ from .frontmatter import read_page
 from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
-from .records import Record, load_records
+from .records import QUOTED_KINDS, Record, load_records
 from .settings import layout_problems, settings_problems
 
 
@@ -194,10 +194,6 @@ def stale_sources(records: Iterable[Record], today: dt.date, review_days: int) -
         for record in records
         if (today - record.verified_on).days > review_days
     ]
-
-
-# A code record shows our own tested code; every other kind states facts from the page at its url.
-QUOTED_KINDS = ("endpoint", "config", "doc")
 
 
 def unquoted_sources(records: Iterable[Record]) -> list[Problem]:

@@ -46,6 +46,9 @@ class Record:
     note: str = ""
     # Zoho's own words from the page at `url` that state the record's facts, copied as published.
     quote: str = ""
+    # The words just before the quote on that page, only where its link would otherwise land on
+    # an earlier passage that starts the same way (`python -m macros verify-sources` says when).
+    quote_prefix: str = ""
 
     def at(self, name: str) -> Location:
         """Where a field was written (the record's first line when it has no such field)."""
@@ -170,6 +173,7 @@ COMMON: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
     "verified_on": (True, yn.date),
     "note": (False, yn.text),
     "quote": (False, yn.text),
+    "quote_prefix": (False, yn.text),
 }
 KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     "endpoint": {
@@ -195,6 +199,9 @@ KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     },
 }
 CONFIG_SHAPES = ("value", "values", "fields")
+# Kinds whose facts come from the page at their url, so they should quote it; a code record
+# shows our own tested code.
+QUOTED_KINDS = ("endpoint", "config", "doc")
 
 
 def _read_fields(
@@ -375,6 +382,7 @@ def _read_record(
         verified_on=common["verified_on"],
         note=common.get("note", ""),
         quote=common.get("quote", ""),
+        quote_prefix=common.get("quote_prefix", ""),
         product=product,
         location=Location(path, yn.line_of(node)),
         facts=MappingProxyType(values),

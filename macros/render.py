@@ -109,7 +109,7 @@ def code_block(source: str, language: str, title: str, indent: str) -> str:
 def source_url(record: Record) -> str:
     """The record's official page; with a quote, a link that scrolls to Zoho's words and
     highlights them in browsers that support text fragments (others just open the page)."""
-    return with_text_fragment(record.url, record.quote)
+    return with_text_fragment(record.url, record.quote, prefix=record.quote_prefix)
 
 
 def quote_block(record: Record) -> str:
