@@ -215,7 +215,7 @@ def verdict(record: Record, page: Page) -> Problem:
     where = record.at("quote") if record.quote else record.at("url")
     if fetched.status in GONE:
         via = f" (after a redirect to {fetched.final_url})" if fetched.moved else ""
-        return _problem(
+        return Problem(
             record.at("url"),
             f"'{record.id}': its page is gone: {url} answers {fetched.status}{via}",
             "Find the page that states these facts now and set url to it (and quote, "
@@ -224,14 +224,14 @@ def verdict(record: Record, page: Page) -> Problem:
         )
     if fetched.status not in (200, 304):
         reason = fetched.error or f"it answers HTTP {fetched.status}"
-        return _problem(
+        return Problem(
             record.at("url"),
             f"'{record.id}': could not read {url}: {reason}",
             "Open the page in a browser; if it works there, run the watch again later",
             "page-unreachable",
         )
     if page.text is None:
-        return _problem(
+        return Problem(
             record.at("url"),
             f"'{record.id}': {url} cannot be checked: {page.unreadable}",
             "Link the page that shows these words, or check the record by hand",
@@ -247,7 +247,7 @@ def verdict(record: Record, page: Page) -> Problem:
             if quote
             else ""
         )
-        return _problem(
+        return Problem(
             record.at("url"),
             f"'{record.id}': its page has moved: {url} now redirects to {fetched.final_url}"
             f"{on_new_page}",
@@ -255,7 +255,7 @@ def verdict(record: Record, page: Page) -> Problem:
             "page-moved",
         )
     if not quote:
-        return _problem(
+        return Problem(
             where,
             f"'{record.id}': its page answers; the record has no quote to look for",
             "Add quote: with the words on that page that state its facts"
@@ -265,7 +265,7 @@ def verdict(record: Record, page: Page) -> Problem:
             severity="info",
         )
     if found < 0:
-        return _problem(
+        return Problem(
             where,
             f"'{record.id}': its quote is no longer on {url}; Zoho changed the page",
             "Read the page again, correct the record's facts if they changed, copy the words "
@@ -282,20 +282,16 @@ def verdict(record: Record, page: Page) -> Problem:
             else "Add quote_prefix: with the words just before the quote on the page, or quote "
             "a longer passage, so that the link lands on it"
         )
-        return _problem(
+        return Problem(
             where,
             f"'{record.id}': its quote is on {url}, but its link would first highlight other "
             "words there that begin the same way",
             todo,
             "quote-lands-elsewhere",
         )
-    return _problem(
+    return Problem(
         where, f"'{record.id}': its quote is on {url}", "Nothing to do", "quote-found", "info"
     )
-
-
-def _problem(where, what: str, todo: str, code: str, severity: str = "error") -> Problem:  # noqa: ANN001
-    return Problem(where, what, todo, code, severity=severity)
 
 
 def verify(

@@ -30,7 +30,7 @@ URL = "https://www.zoho.com/crm/developer/docs/api/v8/bulk-write/create-job.html
         ("Company,Last_Name", "Company%2CLast_Name"),  # "," separates the terms
         ("see #errors", "see%20%23errors"),  # "#" would start another fragment
         ("100%", "100%25"),  # "%" starts an escape
-        ("données", "donn%C3%A9es"),  # non-ASCII: the bytes of its UTF-8 form
+        ("Größe", "Gr%C3%B6%C3%9Fe"),  # non-ASCII: the bytes of its UTF-8 form
         ("Zoho’s “API”", "Zoho%E2%80%99s%20%E2%80%9CAPI%E2%80%9D"),
         ("日本", "%E6%97%A5%E6%9C%AC"),
         ("a  b\tc\n d\u00a0e", "a%20b%20c%20d%20e"),  # every whitespace run is one space
