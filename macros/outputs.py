@@ -165,6 +165,8 @@ def record_facts(record: Record) -> list[tuple[str, render.Markup]]:
         rows.append(("Code", render.Markup(f"{_code(facts['symbol'])} in {_code(facts['file'])}")))
     elif record.kind == "doc" and facts.get("publisher"):
         rows.append(("Publisher", _text(facts["publisher"])))
+    if record.quote:
+        rows.append(("Quote from the page", render.Markup(render.quote_block(record))))
     if record.note:
         rows.append(("Note", _text(record.note)))
     return rows
@@ -216,8 +218,6 @@ def sources_page_markdown(
 
 def _record_block(record: Record, cited_by: Sequence[PageInfo], page_url: str) -> str:
     rows = record_facts(record)
-    if record.quote:
-        rows.append(("Quote from the page", render.Markup(render.quote_block(record))))
     rows.append(
         (
             "Official page",
