@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .fetch import Fetched, Validators
-from .pagetext import find_words, normalise, visible_text
+from .pagetext import closest_passage, find_words, normalise, visible_text
 from .problems import Problem
 from .records import QUOTED_KINDS, Record
 from .textfragment import TextDirective, directive_for
@@ -265,9 +265,12 @@ def verdict(record: Record, page: Page) -> Problem:
             severity="info",
         )
     if found < 0:
+        closest = closest_passage(page.text, record.quote)
+        now = f" (the closest words there now: {json.dumps(closest, ensure_ascii=False)})"
         return Problem(
             where,
-            f"'{record.id}': its quote is no longer on {url}; Zoho changed the page",
+            f"'{record.id}': its quote is no longer on {url}; Zoho changed the page"
+            f"{now if closest else ''}",
             "Read the page again, correct the record's facts if they changed, copy the words "
             "that state them now into quote, and set verified_on",
             "quote-changed",

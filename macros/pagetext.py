@@ -8,6 +8,7 @@ boundaries, ignoring case (as browsers match text fragments). Does not own: fetc
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -89,3 +90,26 @@ def find_words(text: str, words: str, start: int = 0) -> int:
     )
     found = pattern.search(text, start)
     return found.start() if found else -1
+
+
+def closest_passage(text: str, quote: str, least: float = 0.6) -> str:
+    """The passage of `text`, as the page writes it, most like `quote` word for word (when at
+    least `least` alike, else ""): what a changed page says now in place of the quoted words."""
+    page_words = text.split()
+    wanted = normalise(quote).split()
+    if not wanted or not page_words:
+        return ""
+    folded = [normalise(word) for word in page_words]
+    size, anchors = len(wanted), set(wanted)
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(wanted)  # difflib keeps what it learns about the quote between windows
+    best, best_at = 0.0, -1
+    for at in range(max(1, len(folded) - size + 1)):
+        if folded[at] not in anchors:  # a passage like the quote starts with one of its words
+            continue
+        matcher.set_seq1(folded[at : at + size])
+        if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
+            continue
+        if matcher.ratio() > best:
+            best, best_at = matcher.ratio(), at
+    return " ".join(page_words[best_at : best_at + size]) if best >= least else ""

@@ -20,7 +20,7 @@ from conftest import make_fixture_site
 from macros.cli import verify_sources
 from macros.drift import CACHE_FILE, Cache, fetch_address, lands_on, page_text, verify
 from macros.fetch import Policy, fetch
-from macros.pagetext import find_words, normalise, visible_text
+from macros.pagetext import closest_passage, find_words, normalise, visible_text
 from macros.records import load_records
 from macros.textfragment import directive_for
 
@@ -227,7 +227,9 @@ def test_messages_point_at_the_record_line_and_say_what_to_do(site: Path, server
     # Records are 6 lines and a blank apart; the quote is each record's 5th line, url its 4th.
     assert verdicts["reworded"][1] == (
         f"sources/demo/drift.yml:12: 'demo.reworded': its quote is no longer on "
-        f"{DOCS}/reworded.html; Zoho changed the page. Read the page again, correct the record's "
+        f'{DOCS}/reworded.html; Zoho changed the page (the closest words there now: "A bulk '
+        'write job accepts up to 50,000 records in one file."). Read the page again, correct '
+        "the record's "
         "facts if they changed, copy the words that state them now into quote, and set "
         "verified_on. [quote-changed]"
     )
@@ -390,6 +392,15 @@ def test_page_text_reads_html_text_and_json_but_not_binary_files() -> None:
     assert page_text(b"<p>x</p>", "") == "x"
     assert page_text(b"\x89PNG", "image/png") is None
     assert page_text(b"x", "text/plain; charset=no-such-charset") == "x"
+
+
+def test_the_closest_passage_is_what_the_page_says_now_or_nothing() -> None:
+    page = "Intro words. Each job takes at most 25,000 rows per file. Other text follows here."
+    assert closest_passage(page, "Each job takes up to 25,000 records per file.") == (
+        "Each job takes at most 25,000 rows per file."
+    )
+    assert closest_passage(page, "Nothing like this is written anywhere at all.") == ""
+    assert closest_passage("", "x") == "" and closest_passage(page, "") == ""
 
 
 def test_a_file_shown_on_github_is_fetched_as_the_file_itself() -> None:
