@@ -365,6 +365,15 @@ def _read_record(
                     "config-shape",
                 )
             )
+    if "quote_prefix" in lines and "quote" not in lines:
+        broken.append(
+            yn.Invalid(
+                items["quote_prefix"][0],
+                "quote_prefix is only used with quote, and this record has no quote",
+                "Add quote: with the words from the page, or remove quote_prefix",
+                "missing-field",
+            )
+        )
     if kind == "code" and not broken:
         try:
             field_nodes = {name: value for name, (_, value) in items.items()}
