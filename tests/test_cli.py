@@ -168,7 +168,8 @@ def test_a_bad_review_days_is_reported_at_its_line(problems_site, capsys) -> Non
     config.write_text(config.read_text().replace("review_days: 90", "review_days: soon"))
     code, out, _ = run_cli(capsys, "check", "--root", str(problems_site), "--today", TODAY)
     assert (
-        "mkdocs.yml:9: the beam option 'review_days' must be a whole number of days, not 'soon'. "
+        "mkdocs.yml:9: the beam option 'review_days' must be a whole number of days above 0, not "
+        "'soon'. "
         "Write review_days: 180 (how many days a verified_on date stays fresh). [settings]"
     ) in out.splitlines()
     assert code == 1
