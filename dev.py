@@ -5,7 +5,7 @@
     python3 dev.py serve    # set up, then preview at http://127.0.0.1:8000/beam-help/ (reloads)
     python3 dev.py test     # set up, then run every test
     python3 dev.py check    # set up, then report every problem in records and pages, fast
-    python3 dev.py new|new-product|sources|impact|vendor-check ...   # writers' commands (README)
+    python3 dev.py new|new-product|sources|impact|vendor-check|verify-sources ...   # (README)
 
 Set-up creates .venv/ beside this file and installs the project into it; it runs again only when
 pyproject.toml changes. Extra arguments pass through (e.g. `python3 dev.py test -k citations`).
@@ -56,7 +56,15 @@ def main(argv: list[str]) -> int:
         "test": [str(BIN / "python"), "-m", "pytest", *extra],
     }
     # The writers' commands of `python -m macros` pass straight through, inside the venv.
-    for writer_command in ("check", "new", "new-product", "sources", "impact", "vendor-check"):
+    for writer_command in (
+        "check",
+        "new",
+        "new-product",
+        "sources",
+        "impact",
+        "vendor-check",
+        "verify-sources",
+    ):
         commands[writer_command] = [str(BIN / "python"), "-m", "macros", writer_command, *extra]
     if command not in commands:
         print(__doc__)

@@ -23,7 +23,7 @@ from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .products import products_without_pages
-from .records import DEFAULT_HOSTS, Record, invalid_record_ids, load_records
+from .records import DEFAULT_HOSTS, QUOTED_KINDS, Record, invalid_record_ids, load_records
 from .repo_links import file_base
 from .settings import layout_problems, settings_problems
 
@@ -169,6 +169,7 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
     problems += unused_sources(records, pages)
     problems += stale_sources(records.values(), today, settings.review_days)
     problems += pages_outside_nav(settings, pages)
+    problems += unquoted_sources(records.values())
     return SiteReport(records, pages, sorted(problems))
 
 
@@ -248,6 +249,28 @@ def stale_sources(records: Iterable[Record], today: dt.date, review_days: int) -
         for record in records
         if (today - record.verified_on).days > review_days
     ]
+
+
+def unquoted_sources(records: Iterable[Record]) -> list[Problem]:
+    """A note for each record that states facts from a page but quotes none of its words."""
+    return [
+        Problem(
+            record.at("url"),
+            f"'{record.id}' has no quote from its page",
+            "Add quote: with the words on that page that state its facts, copied exactly as "
+            "published (at most about 40 words)",
+            "no-quote",
+            severity="info",
+        )
+        for record in records
+        if record.kind in QUOTED_KINDS and not record.quote
+    ]
+
+
+def quote_coverage(records: Iterable[Record]) -> tuple[int, int]:
+    """(records that carry a quote, records that should): the share a reader can check in a click."""
+    expected = [record for record in records if record.kind in QUOTED_KINDS]
+    return sum(1 for record in expected if record.quote), len(expected)
 
 
 def pages_outside_nav(settings: Settings, pages: Iterable[RenderedPage]) -> list[Problem]:

@@ -171,6 +171,8 @@ def record_facts(record: Record, code_base: str | None = None) -> list[tuple[str
         rows.append(("Code", render.Markup(shown)))
     elif record.kind == "doc" and facts.get("publisher"):
         rows.append(("Publisher", _text(facts["publisher"])))
+    if record.quote:
+        rows.append(("Quote from the page", render.Markup(render.quote_block(record))))
     if record.note:
         rows.append(("Note", _text(record.note)))
     return rows
@@ -232,7 +234,7 @@ def _record_block(
         (
             "Official page",
             render.Markup(
-                f'<a class="bh-source-link" href="{render.attribute(record.url)}" '
+                f'<a class="bh-source-link" href="{render.attribute(render.source_url(record))}" '
                 f'rel="noopener">{_text(record.url)}</a>'
             ),
         )
@@ -299,6 +301,9 @@ def record_json(
         entry["note"] = record.note
     if link := code_url(record, code_base):
         entry["code_url"] = link
+    if record.quote:
+        entry["quote"] = _one_line(record.quote)
+        entry["quote_url"] = render.source_url(record)  # opens the page at the quote
     entry["defined_in"] = f"{record.location.path}:{record.location.line}"
     if sources_page_url is not None:
         entry["sources_page"] = absolute_url(site_url, f"{sources_page_url}#{record.id}")

@@ -24,7 +24,7 @@ from mkdocs.utils import CountHandler
 
 from . import allowlist, outputs, static_files
 from .builddate import BadBuildDate, date_builds_from_content
-from .checks import DEFAULT_REVIEW_DAYS, render_pages, stale_sources
+from .checks import DEFAULT_REVIEW_DAYS, render_pages, stale_sources, unquoted_sources
 from .frontmatter import read_page
 from .pages import PageRenderer, RenderedPage
 from .problems import Problem
@@ -317,13 +317,20 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
 
 def _report_freshness(records, review_days: int) -> None:
-    """Say how many records are due for a new check. Info, not a warning: the calendar alone must
-    not stop a strict build (and so a deploy); `python -m macros check` lists each one."""
+    """Say how many records are due for a new check, and how many lack a quote. Info, not a
+    warning: neither the calendar nor a missing quote may stop a strict build (and so a deploy);
+    `python -m macros check` lists each one."""
     stale = stale_sources(records, datetime.date.today(), review_days)
     if stale:
         log.info(
             f"{len(stale)} source record(s) were last verified more than {review_days} days ago "
             "(review_days in mkdocs.yml); 'python -m macros check' lists them."
+        )
+    unquoted = unquoted_sources(records)
+    if unquoted:
+        log.info(
+            f"{len(unquoted)} source record(s) have no quote from their page; "
+            "'python -m macros check' lists them."
         )
 
 
@@ -338,8 +345,10 @@ def _said_plainly() -> Iterator[None]:
 
 
 def _report(problems: list[Problem]) -> None:
+    # A note (severity "info") is for `check` alone; the build only counts them.
+    loggers = {"error": log.error, "warning": log.warning}
     for problem in problems:
-        (log.error if problem.severity == "error" else log.warning)(str(problem))
+        loggers.get(problem.severity, log.debug)(str(problem))
 
 
 def _append_to_section(nav, title: str, page) -> None:

@@ -27,7 +27,8 @@ class Problem:
     """One thing wrong, where it is, and what to do about it.
 
     `code` is a short stable name (documented for writers in CONTRIBUTING.md).
-    `severity` is "error" (stops every build) or "warning" (stops strict builds).
+    `severity` is "error" (stops every build), "warning" (stops strict builds) or "info" (a
+    note for writers, such as a record without a quote, that never stops anything).
     """
 
     location: Location

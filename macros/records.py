@@ -61,6 +61,9 @@ class Record:
     quote: str = ""
     # A code record's symbol: its first and last line in `file` (for a link to the repository).
     code_lines: tuple[int, int] | None = None
+    # The words just before the quote on that page, only where its link would otherwise land on
+    # an earlier passage that starts the same way (`python -m macros verify-sources` says when).
+    quote_prefix: str = ""
 
     def at(self, name: str) -> Location:
         """Where a field was written (the record's first line when it has no such field)."""
@@ -242,6 +245,7 @@ COMMON: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
     "verified_on": (True, yn.date),
     "note": (False, yn.paragraph),
     "quote": (False, yn.paragraph),
+    "quote_prefix": (False, yn.text),
 }
 KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     "endpoint": {
@@ -267,6 +271,9 @@ KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     },
 }
 CONFIG_SHAPES = ("value", "values", "fields")
+# Kinds whose facts come from the page at their url, so they should quote it; a code record
+# shows our own tested code.
+QUOTED_KINDS = ("endpoint", "config", "doc")
 
 
 def _read_fields(
@@ -512,6 +519,15 @@ def _read_record(
                 )
             )
     code_lines = None
+    if "quote_prefix" in lines and "quote" not in lines:
+        broken.append(
+            yn.Invalid(
+                items["quote_prefix"][0],
+                "quote_prefix is only used with quote, and this record has no quote",
+                "Add quote: with the words from the page, or remove quote_prefix",
+                "missing-field",
+            )
+        )
     if kind == "code" and not broken:
         try:
             field_nodes = {name: value for name, (_, value) in items.items()}
@@ -529,6 +545,7 @@ def _read_record(
         verified_on=common["verified_on"],
         note=common.get("note", ""),
         quote=common.get("quote", ""),
+        quote_prefix=common.get("quote_prefix", ""),
         product=product,
         location=Location(path, yn.line_of(node)),
         facts=MappingProxyType(values),

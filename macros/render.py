@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from .citations import CiteUse, entry_anchor
 from .records import Record
 from .repo_links import code_url
+from .textfragment import with_text_fragment
 from .yamlnodes import LINE_BREAKS
 
 # Markdown would act on these inside raw HTML text; entities make them inert but look the same.
@@ -92,7 +93,9 @@ def endpoint(record: Record) -> Markup:
 
 
 def link(record: Record) -> Markup:
-    return Markup(f'<a href="{attribute(record.url)}" rel="noopener">{text(record.title)}</a>')
+    return Markup(
+        f'<a href="{attribute(source_url(record))}" rel="noopener">{text(record.title)}</a>'
+    )
 
 
 def code_caption(file: str, symbol: str, cite: Markup, indent: str) -> Markup:
@@ -112,18 +115,33 @@ def code_block(source: str, language: str, title: str, indent: str) -> str:
     return ("\n" + indent).join(line if line.strip() else "" for line in lines)
 
 
+def source_url(record: Record) -> str:
+    """The record's official page; with a quote, a link that scrolls to Zoho's words and
+    highlights them in browsers that support text fragments (others just open the page)."""
+    return with_text_fragment(record.url, record.quote, prefix=record.quote_prefix)
+
+
+def quote_block(record: Record) -> str:
+    """Zoho's words from the record's page, as a quotation; nothing when it has none."""
+    if not record.quote:
+        return ""
+    return (
+        f'<blockquote class="bh-quote"><p>{text(" ".join(record.quote.split()))}</p></blockquote>'
+    )
+
+
 def source_links(record: Record, code_base: str | None = None) -> str:
     """A record's title linked to what it cites. A code record cites a function of this
     repository, so its title links there, and the official page it follows comes second."""
     in_repository = code_url(record, code_base)
-    first = in_repository or record.url
+    first = in_repository or source_url(record)
     links = (
         f'<a class="bh-source-link" href="{attribute(first)}" rel="noopener">'
         f"{text(record.title)}</a>"
     )
     if in_repository:
         links += (
-            f' (<a class="bh-source-link bh-official-link" href="{attribute(record.url)}" '
+            f' (<a class="bh-source-link bh-official-link" href="{attribute(source_url(record))}" '
             f'rel="noopener">official page</a>)'
         )
     return links
@@ -146,7 +164,7 @@ def sources_list(
             f'<li id="{attribute(entry_anchor(record.id))}" value="{number}">'
             f"<p>{source_links(record, code_base)} "
             f'<span class="bh-verified">· verified <time datetime="{record.verified_on}">'
-            f"{record.verified_on}</time></span></p>{note}"
+            f"{record.verified_on}</time></span></p>{quote_block(record)}{note}"
             f'<p class="bh-backlinks">Cited at: {backlinks}</p></li>'
         )
     # Readers judge a page by its least recently checked fact, so say when that was.

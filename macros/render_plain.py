@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .citations import CiteUse
 from .records import Record
-from .render import DISCLAIMER, column_heading
+from .render import DISCLAIMER, column_heading, source_url
 from .repo_links import code_url
 
 __all__ = ["Markup", "column_heading"]
@@ -80,7 +80,7 @@ def endpoint(record: Record) -> Markup:
 
 
 def link(record: Record) -> Markup:
-    return Markup(f"[{text(record.title)}]({url(record.url)})")
+    return Markup(f"[{text(record.title)}]({url(source_url(record))})")
 
 
 def code_block(source: str, language: str, title: str, indent: str) -> str:
@@ -108,9 +108,9 @@ def sources_list(
     for number, record, _ in entries:
         # A code record cites this repository's function; the official page comes second.
         in_repository = code_url(record, code_base)
-        line = f"{number}. [{text(record.title)}]({url(in_repository or record.url)})"
+        line = f"{number}. [{text(record.title)}]({url(in_repository or source_url(record))})"
         if in_repository:
-            line += f" (official page: {url(record.url)})"
+            line += f" (official page: {url(source_url(record))})"
         line += f", verified {record.verified_on.isoformat()}."
         if record.quote:
             line += f" Quote: “{text(record.quote)}”"

@@ -22,7 +22,10 @@ from macros.cli import main
 CLI = FIXTURES / "cli"
 EXPECTED = CLI / "expected"
 TODAY = "2026-12-01"
-SUMMARY = r"\d+ records?, \d+ pages?: \d+ errors?, \d+ warnings?\.\n"
+SUMMARY = (
+    r"\d+ records?, \d+ pages?: \d+ errors?, \d+ warnings?, \d+ notes?\. "
+    r"Quotes: \d+ of \d+ records that state facts from a page \(\d+ %\)\.\n"
+)
 
 
 @pytest.fixture
@@ -43,7 +46,10 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 def test_check_reports_every_problem_in_one_run_with_errors_last(problems_site, capsys) -> None:
     code, out, err = run_cli(capsys, "check", "--root", str(problems_site), "--today", TODAY)
     assert out == (EXPECTED / "check-problems.txt").read_text()
-    assert err == "6 records, 3 pages: 1 error, 2 warnings.\n"
+    assert err == (
+        "6 records, 3 pages: 1 error, 2 warnings, 2 notes. "
+        "Quotes: 3 of 5 records that state facts from a page (60 %).\n"
+    )
     assert code == 1
 
 
@@ -66,6 +72,8 @@ def test_check_prints_json_for_tools(problems_site, capsys) -> None:
     assert [(p["path"], p["line"], p["severity"], p["code"]) for p in json.loads(out)] == [
         ("docs/broken.md", 14, "error", "unknown-source"),
         ("sources/demo/extra.yml", 1, "warning", "unused-source"),
+        ("sources/demo/extra.yml", 4, "info", "no-quote"),
+        ("sources/demo/extra.yml", 10, "info", "no-quote"),
         ("sources/demo/extra.yml", 11, "warning", "stale-source"),
     ]
     assert code == 1
@@ -74,7 +82,7 @@ def test_check_prints_json_for_tools(problems_site, capsys) -> None:
 def test_warnings_alone_pass_unless_strict(problems_site, capsys) -> None:
     (problems_site / "docs" / "broken.md").unlink()
     code, out, err = run_cli(capsys, "check", "--root", str(problems_site), "--today", TODAY)
-    assert out.splitlines() == [
+    assert [line for line in out.splitlines() if "[no-quote]" not in line] == [
         "sources/demo/extra.yml:1: no page cites 'demo.unused'. Cite it from the page it "
         "supports, or delete it if no page needs it. [unused-source]",
         "sources/demo/extra.yml:7: no page cites 'demo.old'. Cite it from the page it supports, "
@@ -83,9 +91,45 @@ def test_warnings_alone_pass_unless_strict(problems_site, capsys) -> None:
         "which is more than review_days (90) in mkdocs.yml. Check the fact on its official page "
         "again, then set verified_on to the date you checked. [stale-source]",
     ]
-    assert err == "6 records, 2 pages: 0 errors, 3 warnings.\n"
+    assert err.startswith("6 records, 2 pages: 0 errors, 3 warnings, 2 notes.")
     assert code == 0
     assert main(["check", "--root", str(problems_site), "--today", TODAY, "--strict"]) == 1
+
+
+def test_notes_never_fail_even_when_strict(problems_site, capsys) -> None:
+    (problems_site / "docs" / "broken.md").unlink()
+    (problems_site / "sources" / "demo" / "extra.yml").unlink()  # its two warnings
+    for args in ([], ["--strict"]):
+        code, out, err = run_cli(
+            capsys, "check", "--root", str(problems_site), "--today", TODAY, *args
+        )
+        assert code == 0, args
+    assert out == ""
+    assert err == (
+        "4 records, 1 page: 0 errors, 0 warnings, 0 notes. "
+        "Quotes: 3 of 3 records that state facts from a page (100 %).\n"
+    )
+    records = problems_site / "sources" / "demo" / "records.yml"
+    records.write_text(records.read_text().replace("  quote: The Demo API runs jobs.\n", ""))
+    for args in ([], ["--strict"]):
+        code, out, err = run_cli(
+            capsys, "check", "--root", str(problems_site), "--today", TODAY, *args
+        )
+        assert code == 0, args
+    assert out == (
+        "sources/demo/records.yml:24: 'demo.overview' has no quote from its page. Add quote: with "
+        "the words on that page that state its facts, copied exactly as published (at most about "
+        "40 words). [no-quote]\n"
+    )
+    assert err.endswith(
+        "0 warnings, 1 note. Quotes: 2 of 3 records that state facts from a page (66 %).\n"
+    )
+    _, github, _ = run_cli(
+        capsys, "check", "--root", str(problems_site), "--today", TODAY, "--format", "github"
+    )
+    assert github.startswith(
+        "::notice file=sources/demo/records.yml,line=24,title=Beam Help check%3A no-quote::"
+    )
 
 
 def test_stale_means_older_than_review_days(problems_site, capsys) -> None:
@@ -99,7 +143,12 @@ def test_stale_means_older_than_review_days(problems_site, capsys) -> None:
 def test_a_clean_site_prints_nothing_but_the_summary(tmp_path, capsys) -> None:
     site = make_fixture_site(tmp_path)
     code, out, err = run_cli(capsys, "check", "--root", str(site), "--today", TODAY)
-    assert (code, out, err) == (0, "", "4 records, 2 pages: 0 errors, 0 warnings.\n")
+    assert (code, out, err) == (
+        0,
+        "",
+        "4 records, 2 pages: 0 errors, 0 warnings, 0 notes. "
+        "Quotes: 3 of 3 records that state facts from a page (100 %).\n",
+    )
 
 
 def test_review_days_default_to_180(tmp_path, capsys) -> None:
@@ -119,7 +168,8 @@ def test_a_bad_review_days_is_reported_at_its_line(problems_site, capsys) -> Non
     config.write_text(config.read_text().replace("review_days: 90", "review_days: soon"))
     code, out, _ = run_cli(capsys, "check", "--root", str(problems_site), "--today", TODAY)
     assert (
-        "mkdocs.yml:9: the beam option 'review_days' must be a whole number of days, not 'soon'. "
+        "mkdocs.yml:9: the beam option 'review_days' must be a whole number of days above 0, not "
+        "'soon'. "
         "Write review_days: 180 (how many days a verified_on date stays fresh). [settings]"
     ) in out.splitlines()
     assert code == 1
@@ -173,7 +223,10 @@ def test_python_m_macros_runs_without_a_traceback(problems_site) -> None:
     )
     assert done.returncode == 1
     assert done.stdout == (EXPECTED / "check-problems.txt").read_text()
-    assert done.stderr == "6 records, 3 pages: 1 error, 2 warnings.\n"
+    assert done.stderr == (
+        "6 records, 3 pages: 1 error, 2 warnings, 2 notes. "
+        "Quotes: 3 of 5 records that state facts from a page (60 %).\n"
+    )
 
 
 def test_check_on_the_real_site_takes_under_a_second() -> None:

@@ -83,6 +83,6 @@ def test_contributing_explains_no_code_the_engine_does_not_print() -> None:
 def test_every_command_is_documented_for_writers_and_in_the_readme() -> None:
     contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ("check", "new", "sources", "impact", "vendor-check"):
+    for command in ("check", "new", "sources", "impact", "vendor-check", "verify-sources"):
         assert f"python -m macros {command}" in contributing, command
         assert f"python -m macros {command}" in readme, command

@@ -29,16 +29,23 @@ def test_a_how_to_shows_the_oldest_verification_date_of_its_sources(tmp_path: Pa
     ) in rendered.markdown
 
 
-def test_the_build_reports_stale_records_without_failing(tmp_path: Path) -> None:
+def test_the_build_reports_stale_and_unquoted_records_without_failing(tmp_path: Path) -> None:
     site = make_fixture_site(tmp_path, FIXTURES / "cli" / "sites" / "problems")
     (site / "docs" / "broken.md").unlink()  # keep only the stale record, verified 2025-01-15
 
     result = run_mkdocs(site, "build", "--strict")
 
     assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
     assert (
         "INFO    -  1 source record(s) were last verified more than 90 days ago (review_days in "
         "mkdocs.yml); 'python -m macros check' lists them."
-    ) in result.stdout.splitlines()
+    ) in lines
+    # The two records of extra.yml quote nothing: one line counts them, none names them.
+    assert (
+        "INFO    -  2 source record(s) have no quote from their page; 'python -m macros check' "
+        "lists them."
+    ) in lines
+    assert "[no-quote]" not in result.stdout
     built = (site / "site" / "index.html").read_text()
     assert 'The oldest of these sources was verified on <time datetime="2026-11-20">' in built

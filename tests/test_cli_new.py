@@ -14,6 +14,7 @@ from macros.frontmatter import read_front_matter
 
 EXPECTED = FIXTURES / "cli" / "expected"
 TITLE = "How to get a job: the demo way"
+ALL_QUOTED = "Quotes: 3 of 3 records that state facts from a page (100 %).\n"
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -51,7 +52,7 @@ def test_the_unfilled_scaffold_fails_check_at_every_placeholder(site, capsys) ->
         "docs/demo/get-a-job.md:5: 'summary' is empty. Give summary a value. [empty-value]"
     )
     assert out.count("unknown source 'replace-with-a-source-id' in cite()") == 5
-    assert (code, err) == (1, "4 records, 3 pages: 6 errors, 0 warnings.\n")
+    assert (code, err) == (1, f"4 records, 3 pages: 6 errors, 0 warnings, 0 notes. {ALL_QUOTED}")
 
 
 def test_the_filled_in_scaffold_passes_check(site, capsys) -> None:
@@ -68,7 +69,11 @@ def test_the_filled_in_scaffold_passes_check(site, capsys) -> None:
         text = text.replace('"replace-with-a-source-id"', f'"{record_id}"', 1)
     page.write_text(text)
     code, out, err = run_cli(capsys, "check", "--root", str(site), "--today", "2026-12-01")
-    assert (code, out, err) == (0, "", "4 records, 3 pages: 0 errors, 0 warnings.\n")
+    assert (code, out, err) == (
+        0,
+        "",
+        f"4 records, 3 pages: 0 errors, 0 warnings, 0 notes. {ALL_QUOTED}",
+    )
     # The notes are Jinja comments: none of them reaches the page readers get.
     rendered = next(p for p in check_site(site).pages if p.path == "docs/demo/get-a-job.md")
     assert "{##" not in rendered.markdown and "replace-with" not in rendered.markdown

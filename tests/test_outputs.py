@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
-from macros import outputs, render_plain
+from macros import outputs, render, render_plain
 from macros.checks import read_mkdocs_yml
 from macros.pages import PageRenderer
 from macros.problems import Location
@@ -31,7 +31,7 @@ HOSTILE = '</script><script>alert("x")</script> *bold* {{ 1 }} <b>&amp;'
 
 
 def record(record_id: str, kind: str = "doc", **facts) -> Record:
-    fields = {k: v for k, v in facts.items() if k not in ("title", "note", "verified_on")}
+    fields = {k: v for k, v in facts.items() if k not in ("title", "note", "verified_on", "quote")}
     return Record(
         id=record_id,
         kind=kind,
@@ -42,14 +42,23 @@ def record(record_id: str, kind: str = "doc", **facts) -> Record:
         location=Location("sources/demo/records.yml", 3),
         facts=MappingProxyType(fields),
         note=facts.get("note", ""),
+        quote=facts.get("quote", ""),
     )
 
+
+# Zoho's words as a record may hold them: syntax of text fragments, HTML and Markdown, non-ASCII.
+QUOTE = "Poll the job-ID's status & wait, then read “COMPLETED”: <b>*done*</b> #1"
+QUOTE_URL = (
+    "https://example.com/demo.get#:~:text=Poll%20the%20job%2DID's%20status%20%26%20wait%2C%20"
+    "then%20read%20%E2%80%9CCOMPLETED%E2%80%9D:%20%3Cb%3E*done*%3C/b%3E%20%231"
+)
 
 RECORDS = {
     r.id: r
     for r in [
         record("demo.get", "endpoint", method="GET", path="/v1/things/{id}", host="api-domain",
-               scopes=(("Demo.READ", "Demo.ALL"),), read_only=True, verified_on=dt.date(2026, 3, 1)),
+               scopes=(("Demo.READ", "Demo.ALL"),), read_only=True, verified_on=dt.date(2026, 3, 1),
+               quote=QUOTE),
         record("demo.limit", "config", value="200000", title=HOSTILE, note=HOSTILE),
         record("demo.doc", "doc", publisher="Demo Corp", verified_on=dt.date(2025, 12, 31)),
         record("demo.unused", "config", values=("A", "B`C")),
@@ -126,7 +135,10 @@ def test_page_markdown_keeps_citation_numbers_and_lists_sources_with_urls() -> N
     assert "Inline `<b>kept</b>` too." in text, "code spans are left as written"
     assert "<sup" not in text and "bh-cite" not in text
     sources = text.split("## Sources cited", 1)[1]
-    assert "1. [Title of demo.get](https://example.com/demo.get), verified 2026-03-01." in sources
+    assert (
+        f"1. [Title of demo.get]({render_plain.url(QUOTE_URL)}), verified 2026-03-01. "
+        f"Quote: “{render_plain.text(QUOTE)}”"
+    ) in sources
     assert "3. [Title of demo.doc](https://example.com/demo.doc), verified 2025-12-31." in sources
     assert text.endswith("Page: https://site.test/demo/get-a-thing/\n")
 
@@ -195,6 +207,14 @@ def test_the_sources_page_shows_every_record_escaped_with_the_pages_citing_it() 
     ]
     assert "no page yet" in soup.find(id="demo.unused").get_text()
     assert soup.select_one(".bh-summary a")["href"] == "../../sources.json"
+    quoted = soup.find(id="demo.get")
+    assert quoted.select_one("blockquote.bh-quote").get_text() == QUOTE
+    assert quoted.select_one("a.bh-source-link")["href"] == QUOTE_URL
+    assert quoted.select_one("a.bh-source-link").get_text() == "https://example.com/demo.get"
+    assert soup.find(id="demo.doc").select_one("blockquote") is None
+    assert soup.find(id="demo.doc").select_one("a.bh-source-link")["href"] == (
+        "https://example.com/demo.doc"
+    )
 
 
 def test_sources_json_holds_the_same_records_and_reverse_index() -> None:
@@ -217,6 +237,8 @@ def test_sources_json_holds_the_same_records_and_reverse_index() -> None:
     assert by_id["demo.unused"]["cited_by"] == []
     assert by_id["demo.limit"]["sources_page"] == "https://site.test/demo/sources/#demo.limit"
     assert by_id["demo.limit"]["note"] == HOSTILE
+    assert (by_id["demo.get"]["quote"], by_id["demo.get"]["quote_url"]) == (QUOTE, QUOTE_URL)
+    assert "quote" not in by_id["demo.doc"] and "quote_url" not in by_id["demo.doc"]
 
 
 @pytest.mark.parametrize(
@@ -317,6 +339,8 @@ def test_sources_json_matches_the_records_and_the_built_pages(built_site: Path, 
         entry = by_id[record_id]
         assert (entry["title"], entry["url"], entry["kind"]) == (rec.title, rec.url, rec.kind)
         assert entry["verified_on"] == rec.verified_on.isoformat()
+        assert entry.get("quote", "") == " ".join(rec.quote.split())
+        assert entry.get("quote_url", rec.url) == render.source_url(rec)
     cited_by: dict[str, set[str]] = {}
     for page in content_pages(built_site):
         for record_id in cited_ids(soup_of(page)):
@@ -335,7 +359,7 @@ def test_each_product_has_a_sources_page_with_every_record(
     assert set(shown) == mine
     for record_id in mine:
         block = shown[record_id]
-        assert block.select_one("a.bh-source-link")["href"] == records[record_id].url
+        assert block.select_one("a.bh-source-link")["href"] == render.source_url(records[record_id])
         assert records[record_id].verified_on.isoformat() in block.get_text()
     nav_links = [a.get_text(strip=True) for a in page.select(".md-sidebar--primary a")]
     assert f"Sources for {PRODUCTS[product]}" in nav_links, "the sources page is not in the nav"
@@ -382,7 +406,9 @@ def test_llms_txt_lists_every_page_and_each_markdown_keeps_its_numbers(built_sit
         if markers:
             listed = re.findall(r"^(\d+)\. \[.+?\]\((https://[^)]+)\)", text, re.M)
             entries = soup.select("article ol.bh-sources > li")
-            assert [(n, u) for n, u in listed] == [
+            # Markdown links write the parentheses a text fragment may hold as escapes.
+            unescaped = [(n, u.replace("%28", "(").replace("%29", ")")) for n, u in listed]
+            assert unescaped == [
                 (li["value"], li.select_one("a.bh-source-link")["href"]) for li in entries
             ]
         assert "<sup" not in text

@@ -242,6 +242,47 @@ def test_record_values_are_escaped_for_html_and_markdown(tmp_path: Path) -> None
     assert soup.find("a", class_="bh-source-link")["href"] == "https://example.com/?q='x'&b=[1](!)"
 
 
+def test_a_quote_is_shown_escaped_and_its_links_land_on_the_words(tmp_path: Path) -> None:
+    records = records_from(
+        tmp_path,
+        """\
+        - id: p.quoted
+          kind: doc
+          title: Quoted page
+          url: https://example.com/page.html#limits
+          quote: >-
+            Up to 25,000 records per job <script>alert(1)</script>
+            & **not** more.
+          verified_on: 2026-11-20
+        - id: p.plain
+          kind: doc
+          title: Plain page
+          url: https://example.com/plain.html
+          verified_on: 2026-11-20
+    """,
+    )
+    md = (
+        PageRenderer(records, {})
+        .render(PATH, '{{ link("p.quoted") }} {{ cite("p.plain") }}\n')
+        .markdown
+    )
+    html = markdown.markdown(md, extensions=["attr_list", "md_in_html", "toc"])
+    soup = BeautifulSoup(html, "html.parser")
+    landing = (
+        "https://example.com/page.html#limits:~:text=Up%20to%2025%2C000%20records%20per%20job%20"
+        "%3Cscript%3Ealert(1)%3C/script%3E%20%26%20**not**%20more."
+    )
+    assert soup.find("a", string="Quoted page")["href"] == landing
+    first, second = soup.select("ol.bh-sources > li")
+    assert first.select_one("a.bh-source-link")["href"] == landing
+    assert first.select_one("blockquote.bh-quote").get_text() == (
+        "Up to 25,000 records per job <script>alert(1)</script> & **not** more."
+    )
+    assert soup.find("script") is None and soup.find("strong") is None
+    assert second.select_one("a.bh-source-link")["href"] == "https://example.com/plain.html"
+    assert second.select_one("blockquote") is None
+
+
 def test_macro_calls_are_found_statically_with_their_lines() -> None:
     calls = find_macro_calls(
         'a\n{{ cite("x", "y") }}\n\n{{ endpoint("z") }} {{ other() }}\n{{ fact("f", "field") }}\n'

@@ -3,8 +3,11 @@ promises a repository that accepts outside pull requests depends on."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +18,7 @@ from conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 SITE = ROOT / ".github" / "workflows" / "site.yml"
+DRIFT = ROOT / ".github" / "workflows" / "source-drift.yml"
 BIN = Path(sys.executable).parent
 # The first major of each official action that runs on Node 24.
 NODE24_MAJORS = {
@@ -40,6 +44,11 @@ def site() -> dict:
     return load(SITE)
 
 
+@pytest.fixture(scope="module")
+def drift() -> dict:
+    return load(DRIFT)
+
+
 def steps(job: dict) -> list[dict]:
     return job["steps"]
 
@@ -53,6 +62,7 @@ def uses(job: dict) -> list[str]:
 
 def test_there_is_a_workflow() -> None:
     assert SITE in WORKFLOWS
+    assert DRIFT in WORKFLOWS
 
 
 def test_zizmor_finds_nothing() -> None:
@@ -97,16 +107,17 @@ def test_no_secrets_are_used() -> None:
         assert "secrets." not in workflow.read_text(), workflow.name
 
 
-def test_checkouts_keep_no_credentials(site) -> None:
-    checkouts = [
-        step
-        for job in site["jobs"].values()
-        for step in steps(job)
-        if step.get("uses", "").startswith("actions/checkout@")
-    ]
-    assert checkouts
-    for step in checkouts:
-        assert step["with"]["persist-credentials"] == "false"
+def test_checkouts_keep_no_credentials() -> None:
+    for workflow in WORKFLOWS:
+        checkouts = [
+            step
+            for job in load(workflow)["jobs"].values()
+            for step in steps(job)
+            if step.get("uses", "").startswith("actions/checkout@")
+        ]
+        assert checkouts, workflow.name
+        for step in checkouts:
+            assert step["with"]["persist-credentials"] == "false", workflow.name
 
 
 def test_only_the_deploy_job_may_write_to_pages(site) -> None:
@@ -150,18 +161,162 @@ def test_the_build_checks_builds_tests_and_uploads_in_that_order(site) -> None:
     assert pages["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 
 
+# `uses: actions/x@v7`, or pinned to a commit with its tag in a comment: `@<sha> # v7.0.1`.
+ACTION = re.compile(r"uses: (actions/[\w-]+)@(?:v(\d+)\b|[0-9a-f]{40} # v(\d+)\b)")
+
+
 def test_official_actions_are_of_the_node_24_generation() -> None:
     found = set()
     for workflow in WORKFLOWS:
-        for name, major in re.findall(r"uses: (actions/[\w-]+)@v(\d+)\b", workflow.read_text()):
-            assert int(major) >= NODE24_MAJORS[name], (workflow.name, name, major)
+        for name, major, pinned_major in ACTION.findall(workflow.read_text()):
+            assert int(major or pinned_major) >= NODE24_MAJORS[name], (workflow.name, name)
             found.add(name)
     assert {
         "actions/checkout",
+        "actions/setup-python",
         "actions/upload-artifact",
         "actions/upload-pages-artifact",
         "actions/deploy-pages",
     } <= found
+
+
+# --- the weekly drift watch -----------------------------------------------------------------------
+
+
+def test_the_drift_watch_runs_weekly_and_on_demand_only(drift) -> None:
+    assert drift["on"] == {"schedule": [{"cron": "17 6 * * 1"}], "workflow_dispatch": ""}
+
+
+def test_the_drift_watch_may_only_read_code_and_write_issues(drift) -> None:
+    assert drift["permissions"] == {}
+    assert list(drift["jobs"]) == ["watch"]
+    assert drift["jobs"]["watch"]["permissions"] == {"contents": "read", "issues": "write"}
+    assert drift["concurrency"] == {"group": "source-drift", "cancel-in-progress": "false"}
+
+
+def test_the_drift_watch_pins_each_action_to_a_commit(drift) -> None:
+    text = DRIFT.read_text()
+    used = re.findall(r"uses: (\S+)(.*)", text)
+    assert [u.split("@")[0] for u, _ in used] == ["actions/checkout", "actions/setup-python"]
+    for action, comment in used:
+        assert re.fullmatch(r"[\w/-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), (action, comment)
+
+
+def test_the_drift_watch_puts_no_expression_inside_a_script(drift) -> None:
+    # Values reach scripts through env only, so no text can become shell code.
+    for step in steps(drift["jobs"]["watch"]):
+        assert "${{" not in step.get("run", ""), step["name"]
+
+
+def test_the_drift_watch_runs_the_command_and_only_its_errors_reach_the_issue(drift) -> None:
+    watch, report = steps(drift["jobs"]["watch"])[-2:]
+    assert "python -m macros verify-sources --format json > drift.json" in watch["run"]
+    assert 'if [ "$status" -ge 2 ]; then exit "$status"; fi' in watch["run"]
+    assert report["env"]["DRIFTED"] == "${{ steps.watch.outputs.status }}"
+    assert report["env"]["GH_TOKEN"] == "${{ github.token }}"
+
+
+ISSUE_SCRIPT_NEEDS = ("bash", "jq")
+
+
+def run_issue_step(tmp_path: Path, drift: dict, problems: list[dict], status: int, open_issue: str):
+    """Run the workflow's issue step as GitHub would (bash -eo pipefail), with `gh` replaced by a
+    stub that answers `issue list` with open_issue and logs every call."""
+    missing = [tool for tool in ISSUE_SCRIPT_NEEDS if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"the issue step needs {', '.join(missing)} (sudo apt-get install jq)")
+    step = steps(drift["jobs"]["watch"])[-1]
+    stubs = tmp_path / "bin"
+    stubs.mkdir(parents=True)
+    log = tmp_path / "gh.log"
+    gh = stubs / "gh"
+    gh.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$*" >> "{log}"\n'
+        'case "$1 $2" in "issue list") '
+        f'printf "%s" "{open_issue}";; '
+        '"issue edit"|"issue create") for last; do :; done; cp "$last" '
+        f'"{tmp_path}/sent.md";; esac\n'
+    )
+    gh.chmod(0o755)
+    (tmp_path / "drift.json").write_text(json.dumps(problems))
+    env = {
+        "PATH": f"{stubs}:{os.environ['PATH']}",
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "beam-help/beam-help",
+        "GITHUB_RUN_ID": "42",
+        "GITHUB_SHA": "a" * 40,
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        **{k: v for k, v in step["env"].items() if not v.startswith("${{")},
+        "DRIFTED": str(status),
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    calls = log.read_text().splitlines() if log.exists() else []
+    sent = (tmp_path / "sent.md").read_text() if (tmp_path / "sent.md").exists() else ""
+    return calls, sent
+
+
+DRIFTED = [
+    {
+        "path": "sources/zoho-crm/bulk-write.yml",
+        "line": 12,
+        "severity": "error",
+        "code": "quote-changed",
+        "message": "'zoho-crm.x': its quote is no longer on https://www.zoho.com/a.html; "
+        "Zoho changed the page. Read ... ~~~ `@someone` [quote-changed]",
+    },
+    {
+        "path": "sources/zoho-crm/docs.yml",
+        "line": 3,
+        "severity": "info",
+        "code": "quote-found",
+        "message": "'zoho-crm.y': its quote is on https://www.zoho.com/b.html. Nothing to do.",
+    },
+]
+
+
+def test_drift_opens_an_issue_listing_each_record_at_its_line(tmp_path, drift) -> None:
+    calls, sent = run_issue_step(tmp_path, drift, DRIFTED, 1, open_issue="")
+    assert calls[0].startswith("issue list --label source-drift --state open")
+    assert calls[1].startswith("label create source-drift --force")
+    assert calls[2].startswith(
+        "issue create --title Cited pages changed: records to check against Zoho's pages "
+        "--label source-drift --body-file issue.md"
+    )
+    assert (
+        "- [ ] [`sources/zoho-crm/bulk-write.yml:12`](https://github.com/beam-help/beam-help/"
+        f"blob/{'a' * 40}/sources/zoho-crm/bulk-write.yml#L12) quote-changed"
+    ) in sent
+    assert "  ~~~text\n  'zoho-crm.x': its quote is no longer on" in sent
+    assert "~ ~ ~ `@someone`" in sent, "a message cannot close its code block"
+    assert "zoho-crm.y" not in sent, "records whose quote was found are not listed"
+    assert sent.rstrip().endswith("https://github.com/beam-help/beam-help/actions/runs/42")
+    assert (tmp_path / "summary.md").read_text() == sent
+
+
+def test_drift_updates_the_issue_already_open(tmp_path, drift) -> None:
+    calls, sent = run_issue_step(tmp_path, drift, DRIFTED, 1, open_issue="7")
+    assert calls[1:] == ["issue edit 7 --body-file issue.md"]
+    assert "bulk-write.yml:12" in sent
+
+
+def test_no_drift_closes_the_open_issue_and_opens_none(tmp_path, drift) -> None:
+    calls, _ = run_issue_step(tmp_path, drift, DRIFTED[1:], 0, open_issue="7")
+    assert calls[1:] == [
+        "issue close 7 --comment Every quote was found again by "
+        "https://github.com/beam-help/beam-help/actions/runs/42."
+    ]
+    calls, _ = run_issue_step(tmp_path / "none", drift, DRIFTED[1:], 0, open_issue="")
+    assert [c.split(" --")[0] for c in calls] == ["issue list"]
 
 
 # --- pre-commit hooks -----------------------------------------------------------------------------

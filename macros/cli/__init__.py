@@ -3,7 +3,7 @@
 Owns: the argument parser, choosing the repository root, and turning every failure into a message
 and an exit code (0 fine, 1 problems found, 2 the command could not run), never a traceback.
 Does not own: any command's work (check.py, scaffold.py, new_product.py, sources.py, impact.py,
-vendor_check.py).
+vendor_check.py, verify_sources.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from . import check, impact, new_product, scaffold, sources, vendor_check
+from . import check, impact, new_product, scaffold, sources, vendor_check, verify_sources
 from .base import CommandError, find_root
 
 PROG = "python -m macros"
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the repository folder (default: the nearest folder with mkdocs.yml)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check, scaffold, new_product, sources, impact, vendor_check):
+    for module in (check, scaffold, new_product, sources, impact, vendor_check, verify_sources):
         module.add_parser(commands, [common])
     return parser
 

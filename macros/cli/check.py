@@ -12,11 +12,14 @@ import json
 import sys
 from collections.abc import Sequence
 
-from ..checks import check_site
+from ..checks import check_site, quote_coverage
 from ..problems import Problem
 from .base import plural
 
 FORMATS = ("text", "github", "json")
+SEVERITIES = ("error", "warning", "info")
+# How GitHub Actions shows each severity: an info note is a `::notice`, which fails nothing.
+GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def add_parser(commands: argparse._SubParsersAction, parents: list) -> None:
@@ -25,7 +28,8 @@ def add_parser(commands: argparse._SubParsersAction, parents: list) -> None:
         parents=parents,
         help="report every problem in records and pages (fast, no build)",
         description="Report every problem the build would report about records and pages, plus "
-        "sources no page cites and sources older than review_days, in one run.",
+        "sources no page cites and sources older than review_days, in one run; note records "
+        "without a quote and give the quote coverage.",
     )
     check.add_argument(
         "--format",
@@ -34,7 +38,9 @@ def add_parser(commands: argparse._SubParsersAction, parents: list) -> None:
         help="text (path:line: message), github (annotations on a pull request) or json",
     )
     check.add_argument(
-        "--strict", action="store_true", help="fail on warnings too, not only on errors"
+        "--strict",
+        action="store_true",
+        help="fail on warnings too, not only on errors (notes never fail)",
     )
     check.add_argument(
         "--today",
@@ -57,15 +63,31 @@ def _date(text: str) -> dt.date:
 
 def run(args: argparse.Namespace) -> int:
     report = check_site(args.root, today=args.today)
-    errors = [p for p in report.problems if p.severity == "error"]
-    warnings = [p for p in report.problems if p.severity != "error"]
-    print(FORMATTERS[args.format](errors, warnings), end="")
+    print(FORMATTERS[args.format](report.problems), end="")
+    errors, warnings, notes = by_severity(report.problems)
+    quoted, quotable = quote_coverage(report.records.values())
     print(
         f"{plural(len(report.records), 'record')}, {plural(len(report.pages), 'page')}: "
-        f"{plural(len(errors), 'error')}, {plural(len(warnings), 'warning')}.",
+        f"{plural(len(errors), 'error')}, {plural(len(warnings), 'warning')}, "
+        f"{plural(len(notes), 'note')}. {coverage_sentence(quoted, quotable)}",
         file=sys.stderr,
     )
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def by_severity(problems: Sequence[Problem]) -> tuple[list[Problem], list[Problem], list[Problem]]:
+    """(errors, warnings, notes), each sorted by place."""
+    errors, warnings, notes = (
+        sorted(p for p in problems if p.severity == severity) for severity in SEVERITIES
+    )
+    return errors, warnings, notes
+
+
+def coverage_sentence(quoted: int, quotable: int) -> str:
+    if not quotable:
+        return "No record states facts from a page."
+    share = 100 * quoted // quotable  # rounded down: 79.9 % has not reached 80 %
+    return f"Quotes: {quoted} of {quotable} records that state facts from a page ({share} %)."
 
 
 def message(problem: Problem) -> str:
@@ -73,9 +95,10 @@ def message(problem: Problem) -> str:
     return str(problem).removeprefix(f"{problem.location}: ")
 
 
-def as_text(errors: Sequence[Problem], warnings: Sequence[Problem]) -> str:
-    # Errors come last, just above the summary, so a long list of warnings never hides them.
-    return "".join(f"{p}\n" for p in [*sorted(warnings), *sorted(errors)])
+def as_text(problems: Sequence[Problem]) -> str:
+    # Errors come last, just above the summary, so a long list of notes never hides them.
+    errors, warnings, notes = by_severity(problems)
+    return "".join(f"{p}\n" for p in [*notes, *warnings, *errors])
 
 
 def _escape_data(text: str) -> str:
@@ -88,7 +111,7 @@ def _escape_property(text: str) -> str:
 
 def annotation(problem: Problem) -> str:
     """A GitHub Actions workflow command that marks the problem on its file and line."""
-    level = "error" if problem.severity == "error" else "warning"
+    level = GITHUB_LEVELS[problem.severity]
     properties = ",".join(
         (
             f"file={_escape_property(problem.location.path)}",
@@ -99,11 +122,12 @@ def annotation(problem: Problem) -> str:
     return f"::{level} {properties}::{_escape_data(message(problem))}"
 
 
-def as_github(errors: Sequence[Problem], warnings: Sequence[Problem]) -> str:
-    return "".join(f"{annotation(p)}\n" for p in [*sorted(errors), *sorted(warnings)])
+def as_github(problems: Sequence[Problem]) -> str:
+    errors, warnings, notes = by_severity(problems)
+    return "".join(f"{annotation(p)}\n" for p in [*errors, *warnings, *notes])
 
 
-def as_json(errors: Sequence[Problem], warnings: Sequence[Problem]) -> str:
+def as_json(problems: Sequence[Problem]) -> str:
     items = [
         {
             "path": p.location.path,
@@ -114,7 +138,7 @@ def as_json(errors: Sequence[Problem], warnings: Sequence[Problem]) -> str:
             "todo": p.todo,
             "message": message(p),
         }
-        for p in sorted([*errors, *warnings])
+        for p in sorted(problems)
     ]
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
 
