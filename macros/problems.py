@@ -55,14 +55,6 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-class ProblemsFound(Exception):
-    """Raised by the core when it cannot go on; carries every problem found so far."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(problems)
-        super().__init__(f"{len(self.problems)} problem(s)")
-
-
 def did_you_mean(wrong: str, known: Iterable[str]) -> str:
     """Return " Did you mean 'x'?" for the closest known name, or "" when none is close."""
     known = list(known)

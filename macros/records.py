@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import yamlnodes as yn
-from .problems import Location, Problem, ProblemsFound, did_you_mean
+from .problems import Location, Problem, did_you_mean
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 MAX_FILE_BYTES = 1_000_000
@@ -442,7 +442,8 @@ class Policy:
     """The site's settings that records are checked against: the hosts their `url` may link to,
     and the day after which `verified_on` lies in the future."""
 
-    hosts: tuple[str, ...] = DEFAULT_HOSTS
+    # None: any host (the loader used alone); the build and check always pass the site's list.
+    hosts: tuple[str, ...] | None = None
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -451,7 +452,11 @@ def _site_rules(
 ) -> list[yn.Invalid]:
     """The checks that depend on the site's settings rather than on the record alone."""
     broken = []
-    if "url" in values and not host_allowed(values["url"], policy.hosts):
+    if (
+        policy.hosts is not None
+        and "url" in values
+        and not host_allowed(values["url"], policy.hosts)
+    ):
         broken.append(
             yn.Invalid(
                 items["url"][1],
@@ -695,17 +700,18 @@ def load_records(
     sources_dir: str = "sources",
     cache: dict | None = None,
     *,
-    hosts: tuple[str, ...] = DEFAULT_HOSTS,
+    hosts: tuple[str, ...] | None = None,
     today: dt.date | None = None,
 ) -> tuple[dict[str, Record], list[Problem]]:
     """All records by id, and every problem found in every file (duplicate ids included).
 
-    `hosts` are those record URLs may link to (see DEFAULT_HOSTS); `today` (the real date unless
+    `hosts` are those record URLs may link to: the build and check pass the site's list (the beam
+    option, or DEFAULT_HOSTS); None checks no host, for the loader used on its own. `today` (the real date unless
     given) is the last day a record may say it was verified, give or take a day of time zones.
     With a cache (a dict the caller keeps between calls, as serve does), a file is read again only
     when it, or an example file that one of its code records shows, has changed.
     """
-    policy = Policy(tuple(hosts), today or dt.date.today())
+    policy = Policy(tuple(hosts) if hosts is not None else None, today or dt.date.today())
     if cache is not None and cache.get(Policy) != policy:
         cache.clear()  # records were checked against other settings
         cache[Policy] = policy
@@ -759,13 +765,3 @@ def _file_state(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return state.st_mtime_ns, state.st_size, state.st_ino
-
-
-def require_records(
-    root: Path, sources_dir: str = "sources", hosts: tuple[str, ...] = DEFAULT_HOSTS
-) -> dict[str, Record]:
-    """Like load_records, but raise ProblemsFound when anything is wrong."""
-    records, problems = load_records(root, sources_dir, hosts=hosts)
-    if problems:
-        raise ProblemsFound(problems)
-    return records

@@ -288,6 +288,7 @@ def test_verified_on_may_not_lie_in_the_future(tmp_path: Path) -> None:
 
 def test_the_hosts_option_is_checked_at_its_line(tmp_path: Path) -> None:
     config = tmp_path / "mkdocs.yml"
+    (tmp_path / "sources").mkdir()  # the default sources folder, which settings also look for
     for hosts, expected in [
         ("[www.zoho.com, .zoho.eu, github.com/zoho/]", []),
         ("www.zoho.com", ["settings"]),
