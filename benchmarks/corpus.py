@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 # however many pages the site has (see the Performance section of the README).
 TOPIC_SIZE = 20
 VERIFIED_ON = "2026-11-29"
-URL_BASE = "https://docs.example.com"  # synthetic facts: never point at a real Zoho page
+URL_HOST = "docs.example.com"  # synthetic facts: never point at a real Zoho page
+URL_BASE = f"https://{URL_HOST}"
 
 # slug, name, family, short API prefix, OAuth scope prefix
 PRODUCTS = (

@@ -26,7 +26,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import HowTo, ProductPlan, SitePlan, Topic, plan_site  # noqa: E402
+from corpus import URL_HOST, HowTo, ProductPlan, SitePlan, Topic, plan_site  # noqa: E402
 from howto import OursWriter, PlainWriter, how_to  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,11 +95,11 @@ def site_config(real: dict[str, Any], plan: SitePlan, variant: str) -> dict[str,
             options = dict(entry["beam"] or {})
             options["products"] = {p.product.slug: p.product.name for p in plan.products}
             options.pop("sources", None)  # the default, sources/
+            options["hosts"] = [URL_HOST]  # synthetic records link to the synthetic host only
             plugins.append({"beam": options})
     if variant == "ours" and "beam" not in map(_plugin_name, plugins):
-        plugins.append(
-            {"beam": {"products": {p.product.slug: p.product.name for p in plan.products}}}
-        )
+        products = {p.product.slug: p.product.name for p in plan.products}
+        plugins.append({"beam": {"products": products, "hosts": [URL_HOST]}})
     config["plugins"] = plugins
     extensions = list(real.get("markdown_extensions") or [])
     if variant == "plain" and "footnotes" not in map(_plugin_name, extensions):
