@@ -21,12 +21,13 @@ import shutil
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import HowTo, ProductPlan, SitePlan, Topic, plan_site  # noqa: E402
+from corpus import URL_BASE, HowTo, ProductPlan, SitePlan, Topic, plan_site  # noqa: E402
 from howto import OursWriter, PlainWriter, how_to  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,11 +95,17 @@ def site_config(real: dict[str, Any], plan: SitePlan, variant: str) -> dict[str,
         elif variant == "ours":
             options = dict(entry["beam"] or {})
             options["products"] = {p.product.slug: p.product.name for p in plan.products}
+            options["hosts"] = [urlsplit(URL_BASE).hostname]  # the synthetic records' host
             options.pop("sources", None)  # the default, sources/
             plugins.append({"beam": options})
     if variant == "ours" and "beam" not in map(_plugin_name, plugins):
         plugins.append(
-            {"beam": {"products": {p.product.slug: p.product.name for p in plan.products}}}
+            {
+                "beam": {
+                    "products": {p.product.slug: p.product.name for p in plan.products},
+                    "hosts": [urlsplit(URL_BASE).hostname],
+                }
+            }
         )
     config["plugins"] = plugins
     extensions = list(real.get("markdown_extensions") or [])
