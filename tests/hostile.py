@@ -41,14 +41,14 @@ def hostile_records() -> str:
           scopes: [[{h["single-quote"]}, {h["markdown-link"]}]]
           read_only: true
           note: {h["raw-link"]}
-          url: "https://example.com/\\"onmouseover=\\"alert(1)"
+          url: "https://example.com/'onmouseover='alert(1)"
           verified_on: 2026-11-20
 
         - id: demo.statuses
           kind: config
           title: {h["markdown-image"]}
           values: [{h["autolink"]}, {h["jinja"]}]
-          url: "https://example.com/'><script>alert(1)</script>"
+          url: "https://example.com/?q='&x=[1](javascript:alert(1))"
           verified_on: 2026-11-20
 
         - id: demo.limits
@@ -65,7 +65,7 @@ def hostile_records() -> str:
           title: {h["jinja"]}
           publisher: {h["raw-link"]}
           note: {h["attr-list"]}
-          url: "https://example.com/![x](data:text/html,x){{:onfocus=alert(11)}}"
+          url: "https://example.com/![x](data:text/html,x)"
           verified_on: 2026-11-21
 
         - id: demo.wait

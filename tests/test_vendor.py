@@ -21,7 +21,7 @@ ENDPOINT = """\
 - id: p.get-job
   kind: endpoint
   title: Get a job
-  url: https://example.com/get-job
+  url: https://www.zoho.com/crm/developer/docs/api/v8/get-job.html
   method: {method}
   path: "{path}"
   host: api-domain

@@ -103,7 +103,7 @@ def records_at(root: Path, ref: str, sources_dir: str) -> dict[str, Record]:
 def run(args: argparse.Namespace) -> int:
     settings = read_settings(args.root)
     before = records_at(args.root, args.base, settings.sources)
-    after, _ = load_records(args.root, settings.sources)
+    after, _ = load_records(args.root, settings.sources, hosts=settings.hosts)
     changes = record_changes(before, after)
     pages_hit = set()
     for page in sorted((args.root / settings.docs_dir).rglob("*.md")):
