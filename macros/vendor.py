@@ -34,7 +34,7 @@ import yaml
 
 from . import yamlnodes as yn
 from .problems import Location, Problem, did_you_mean
-from .records import Record, load_records
+from .records import DEFAULT_HOSTS, Record, load_records
 
 DEFAULT_ALLOW_LIST = "vendor-checks/zoho-crm-oas-v8.yml"
 KINDS = ("method", "path", "scopes")
@@ -478,8 +478,10 @@ def run(spec_paths: list[Path], root: Path, allow_list: Path | None = None) -> i
         problems += found
         if spec is not None:
             specs.append(spec)
-    sources = read_settings(root).sources if (root / "mkdocs.yml").is_file() else "sources"
-    records, record_problems = load_records(root, sources)
+    settings = read_settings(root) if (root / "mkdocs.yml").is_file() else None
+    sources = settings.sources if settings is not None else "sources"
+    hosts = settings.hosts if settings is not None else DEFAULT_HOSTS
+    records, record_problems = load_records(root, sources, hosts=hosts)
     problems += record_problems
     if problems or not specs:
         for problem in sorted(problems):
