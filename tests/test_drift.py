@@ -183,11 +183,13 @@ def site(tmp_path: Path) -> Path:
     )
     (root / "sources" / "demo" / "drift.yml").write_text(text, encoding="utf-8")
     (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("hosts: [example.com]", "hosts: [docs.test]"))
     return root
 
 
 def verdicts_of(root: Path, base: str, cache: Cache | None = None) -> dict[str, tuple[str, str]]:
-    records, problems = load_records(root)
+    records, problems = load_records(root, hosts=("docs.test",))
     assert problems == []
     found, _ = verify(records.values(), local_fetcher(base), cache or Cache(None))
     return {p.what.split("'")[1].removeprefix("demo."): (p.code, str(p)) for p in found}

@@ -82,7 +82,7 @@ def user_agent(repo_url: str | None) -> str:
 
 def run(args: argparse.Namespace, fetcher=None) -> int:  # noqa: ANN001 - tests inject a fetcher
     settings = read_settings(args.root)
-    records, problems = load_records(args.root, settings.sources)
+    records, problems = load_records(args.root, settings.sources, hosts=settings.hosts)
     if problems:
         print(FORMATTERS[args.format](problems), end="")
         raise CommandError(
