@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import TEST_HOSTS
 
 from macros.claims import names_something, technical_facts
 from macros.pages import PageRenderer
@@ -29,7 +30,7 @@ REST = """
 
 @pytest.fixture(scope="module")
 def renderer() -> PageRenderer:
-    records, problems = load_records(FIXTURE)
+    records, problems = load_records(FIXTURE, hosts=TEST_HOSTS)
     assert problems == []
     return PageRenderer(records, {"demo": "Demo Product"})
 
@@ -127,7 +128,7 @@ def test_a_record_holds_what_its_quote_says(tmp_path: Path) -> None:
             - id: demo.doc
               kind: doc
               title: Jobs
-              url: https://example.com/jobs.html
+              url: https://www.zoho.com/jobs.html
               verified_on: 2026-11-20
               quote: "A failed job reports the state FAILURE."
             """

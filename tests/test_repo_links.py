@@ -51,12 +51,12 @@ def write_site(tmp_path: Path) -> Path:
               title: Wait for a job
               file: examples/client.py
               symbol: wait
-              url: https://vendor.example/docs/jobs.html
+              url: https://www.zoho.com/docs/jobs.html
               verified_on: 2026-11-20
             - id: p.doc
               kind: doc
               title: Vendor docs
-              url: https://vendor.example/docs/
+              url: https://www.zoho.com/docs/
               verified_on: 2026-11-20
             """
         )
@@ -85,11 +85,11 @@ def test_sources_cited_links_the_function_first_and_the_official_page_second(
     code_entry, doc_entry = entries.select("li")
     assert [a["href"] for a in code_entry.select("a.bh-source-link")] == [
         f"{BASE}examples/client.py#L4-L6",
-        "https://vendor.example/docs/jobs.html",
+        "https://www.zoho.com/docs/jobs.html",
     ]
     assert code_entry.select_one("a.bh-source-link").get_text() == "Wait for a job"
     assert [a["href"] for a in doc_entry.select("a.bh-source-link")] == [
-        "https://vendor.example/docs/"
+        "https://www.zoho.com/docs/"
     ]
 
 
@@ -98,7 +98,7 @@ def test_without_a_repository_a_code_record_links_its_official_page(tmp_path: Pa
     page = PageRenderer(records, {"p": "P"}).render("docs/x.md", '{{ cite("p.wait") }}\n')
     entries = BeautifulSoup(page.markdown.split("## Sources cited")[1], "html.parser")
     assert [a["href"] for a in entries.select("a.bh-source-link")] == [
-        "https://vendor.example/docs/jobs.html"
+        "https://www.zoho.com/docs/jobs.html"
     ]
 
 
@@ -118,7 +118,7 @@ def test_sources_json_the_sources_page_and_page_markdown_carry_the_code_link(
     info = outputs.PageInfo("x.md", "x/", "x/index.html", "X", rendered, source)
     text = outputs.page_markdown(info, renderer, None)
     assert (
-        f"1. [Wait for a job]({link}) (official page: https://vendor.example/docs/jobs.html)"
+        f"1. [Wait for a job]({link}) (official page: https://www.zoho.com/docs/jobs.html)"
         in text
     )
 
