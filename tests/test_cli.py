@@ -106,7 +106,7 @@ def test_notes_never_fail_even_when_strict(problems_site, capsys) -> None:
         assert code == 0, args
     assert out == ""
     assert err == (
-        "4 records, 1 page: 0 errors, 0 warnings, 0 notes. "
+        "4 records, 2 pages: 0 errors, 0 warnings, 0 notes. "
         "Quotes: 3 of 3 records that state facts from a page (100 %).\n"
     )
     records = problems_site / "sources" / "demo" / "records.yml"
@@ -306,16 +306,17 @@ def test_sources_with_an_exact_id_prints_the_whole_record_and_where(tmp_path, ca
     code, out, err = run_cli(capsys, "sources", "--root", str(site), "demo.statuses")
     assert (code, err) == (0, "")
     assert out == (
-        "sources/demo/records.yml:12:\n"
+        "sources/demo/records.yml:13:\n"
         "- id: demo.statuses\n"
         "  kind: config\n"
         "  title: Job statuses (Demo API)\n"
         "  values: [ADDED, COMPLETED]\n"
         "  url: https://example.com/docs/statuses.html\n"
+        "  quote: A job is ADDED, then COMPLETED.\n"
         "  verified_on: 2026-11-20\n"
     )
     code, out, _ = run_cli(capsys, "sources", "--root", str(site), "demo.wait")
-    assert out.splitlines()[0] == "sources/demo/records.yml:25:"
+    assert out.splitlines()[0] == "sources/demo/records.yml:28:"
     assert out.splitlines()[-1] == "  verified_on: 2026-11-22"  # the file's last record
 
 

@@ -20,7 +20,7 @@ import jinja2
 
 from ..checks import read_settings
 from ..contract import find_macro_calls
-from ..records import Record, load_records
+from ..records import DEFAULT_HOSTS, Record, load_records
 from .base import CommandError, plural
 
 # What a record says; its location and line numbers are where it is written, not what it says.
@@ -84,7 +84,9 @@ def _git(root: Path, ref: str, *args: str) -> bytes:
     return done.stdout
 
 
-def records_at(root: Path, ref: str, sources_dir: str) -> dict[str, Record]:
+def records_at(
+    root: Path, ref: str, sources_dir: str, hosts: tuple[str, ...] = DEFAULT_HOSTS
+) -> dict[str, Record]:
     """The valid records as they were at `ref` (code records read the example files of `ref`)."""
     commit = _git(root, ref, "rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}")
     with tempfile.TemporaryDirectory(prefix="beam-impact-") as folder:
@@ -96,14 +98,15 @@ def records_at(root: Path, ref: str, sources_dir: str) -> dict[str, Record]:
                 tar.extractall(tree, filter="data")
             else:  # the archive is this repository's own tree
                 tar.extractall(tree)  # noqa: S202
-        records, _ = load_records(tree, sources_dir)  # broken records at REF are REF's business
+        # Broken records at REF are REF's business.
+        records, _ = load_records(tree, sources_dir, hosts=hosts)
     return records
 
 
 def run(args: argparse.Namespace) -> int:
     settings = read_settings(args.root)
-    before = records_at(args.root, args.base, settings.sources)
-    after, _ = load_records(args.root, settings.sources)
+    before = records_at(args.root, args.base, settings.sources, settings.hosts)
+    after, _ = load_records(args.root, settings.sources, hosts=settings.hosts)
     changes = record_changes(before, after)
     pages_hit = set()
     for page in sorted((args.root / settings.docs_dir).rglob("*.md")):

@@ -147,7 +147,7 @@ def whole_record(root: Path, record: Record) -> str:
 
 def run(args: argparse.Namespace) -> int:
     settings = read_settings(args.root)
-    records, problems = load_records(args.root, settings.sources)
+    records, problems = load_records(args.root, settings.sources, hosts=settings.hosts)
     text = " ".join(args.text)
     if text.strip() in records:  # an exact id: the whole record, where it is written
         print(whole_record(args.root, records[text.strip()]), end="")
