@@ -104,8 +104,9 @@ def run(args: argparse.Namespace) -> int:
     if home_text is not None:
         print(f"  {settings.docs_dir}/index.md: its entry on the home page")
     print(
-        f"Next: open {product.docs_url} and make the starter record's title match the page, then "
-        f'start a how-to with python -m macros new {product.key}/SLUG --title "How to ...".'
+        f"Next: open {product.docs_url}, make the starter record's title match the page and "
+        "add its quote: (the page's own words, copied exactly), then start a how-to with "
+        f'python -m macros new {product.key}/SLUG --title "How to ...".'
     )
     return 0
 
