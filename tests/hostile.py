@@ -164,5 +164,8 @@ def lay_out_hostile_site(folder: Path) -> Path:
     (site / "sources" / "demo" / "records.yml").write_text(hostile_records(), encoding="utf-8")
     (site / "docs" / "index.md").write_text(HOSTILE_PAGE, encoding="utf-8")
     (site / "docs" / "shown-as-text.md").write_text(HARMLESS_PAGE, encoding="utf-8")
+    # The product's landing page (every product has one) holds the same markup shown as text.
+    landing = HARMLESS_PAGE.replace("type: overview\n", "type: landing\nproduct: demo\n")
+    (site / "docs" / "demo" / "index.md").write_text(landing, encoding="utf-8")
     (site / "examples" / "demo.py").write_text(HOSTILE_CODE, encoding="utf-8")
     return site

@@ -228,7 +228,7 @@ PLANTED_LINES = {
 
 def planted_messages(path: str) -> list[str]:
     return sorted(
-        f"{path}:{line}: {what}. {TODO}" for line, whats in PLANTED_LINES.items() for what in whats
+        f"{path}:{line}: {what}. {TODO}" for line, said in PLANTED_LINES.items() for what in said
     )
 
 

@@ -98,7 +98,7 @@ def records_at(
                 tar.extractall(tree, filter="data")
             else:  # the archive is this repository's own tree
                 tar.extractall(tree)  # noqa: S202
-        # broken records at REF are REF's business
+        # Broken records at REF are REF's business.
         records, _ = load_records(tree, sources_dir, hosts=hosts)
     return records
 

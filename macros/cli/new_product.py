@@ -15,12 +15,14 @@ import datetime as dt
 import string
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
 from .. import yamlnodes as yn
 from ..checks import read_settings, yaml_text
 from ..products import landing_page
+from ..records import _https, host_allowed
 from ..settings import PRODUCT_KEY, _beam_options
 from .base import CommandError
 
@@ -65,7 +67,7 @@ class Product:
 def run(args: argparse.Namespace) -> int:
     root: Path = args.root
     settings = read_settings(root)
-    product = _product(args.key, args.name, args.docs_url, settings.products)
+    product = _product(args.key, args.name, args.docs_url, settings.products, settings.hosts)
     docs = root / settings.docs_dir
     files = {
         Path(settings.sources) / product.key / RECORDS_FILE: _fill("product-sources.yml", product),
@@ -102,13 +104,16 @@ def run(args: argparse.Namespace) -> int:
     if home_text is not None:
         print(f"  {settings.docs_dir}/index.md: its entry on the home page")
     print(
-        f"Next: open {product.docs_url} and make the starter record's title match the page, then "
-        f'start a how-to with python -m macros new {product.key}/SLUG --title "How to ...".'
+        f"Next: open {product.docs_url}, make the starter record's title match the page and "
+        "add its quote: (the page's own words, copied exactly), then start a how-to with "
+        f'python -m macros new {product.key}/SLUG --title "How to ...".'
     )
     return 0
 
 
-def _product(key: str, name: str, docs_url: str, products: dict[str, str]) -> Product:
+def _product(
+    key: str, name: str, docs_url: str, products: dict[str, str], hosts: tuple[str, ...]
+) -> Product:
     if not PRODUCT_KEY.fullmatch(key):
         raise CommandError(
             f"'{key}' cannot be a product key. Use lowercase letters, digits and single hyphens, "
@@ -126,16 +131,25 @@ def _product(key: str, name: str, docs_url: str, products: dict[str, str]) -> Pr
         )
     if name.casefold() in (other.casefold() for other in products.values()):
         raise CommandError(f"another product is already called '{name}'; choose another name")
-    if (
-        not docs_url.startswith("https://")
-        or len(docs_url) <= 8
-        or any(c.isspace() for c in docs_url)
-    ):
-        raise CommandError(
-            f"--docs-url must be the https:// address of {name}'s official API documentation, "
-            f"not {docs_url!r}"
-        )
+    _check_url(docs_url, name, hosts)
     return Product(key, name, docs_url)
+
+
+def _check_url(url: str, name: str, hosts: tuple[str, ...]) -> None:
+    """The starter record must load: its url passes the records' own rules and allowed hosts."""
+    try:
+        _https(yaml.ScalarNode(yn.STR_TAG, url), "url")
+    except yn.Invalid as invalid:
+        raise CommandError(
+            f"--docs-url must be the https:// address of {name}'s official API documentation: "
+            f"{invalid.what}"
+        ) from None
+    if not host_allowed(url, hosts):
+        raise CommandError(
+            f"--docs-url links to {urlsplit(url).hostname}, which is not one of the hosts records "
+            f"may link to ({', '.join(hosts)}). Give a page on one of them, or add the host under "
+            "'hosts' of the beam plugin in mkdocs.yml in a pull request of its own first"
+        )
 
 
 def _fill(template: str, product: Product) -> str:
