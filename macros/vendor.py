@@ -34,7 +34,7 @@ import yaml
 
 from . import yamlnodes as yn
 from .problems import Location, Problem, did_you_mean
-from .records import DEFAULT_HOSTS, Record, load_records
+from .records import Record, load_records
 
 DEFAULT_ALLOW_LIST = "vendor-checks/zoho-crm-oas-v8.yml"
 KINDS = ("method", "path", "scopes")
@@ -482,7 +482,7 @@ def run(spec_paths: list[Path], root: Path, allow_list: Path | None = None) -> i
     records, record_problems = load_records(
         root,
         settings.sources if settings else "sources",
-        hosts=settings.hosts if settings else DEFAULT_HOSTS,
+        hosts=settings.hosts if settings else None,
     )
     problems += record_problems
     if problems or not specs:
