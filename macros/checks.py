@@ -26,6 +26,7 @@ from .products import products_without_pages
 from .records import DEFAULT_HOSTS, QUOTED_KINDS, Record, invalid_record_ids, load_records
 from .repo_links import file_base
 from .settings import layout_problems, settings_problems
+from .site_rules import site_problems
 
 
 class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster
@@ -170,6 +171,8 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
     problems += stale_sources(records.values(), today, settings.review_days)
     problems += pages_outside_nav(settings, pages)
     problems += unquoted_sources(records.values())
+    nav = read_mkdocs_yml(root).get("nav")
+    problems += site_problems(root, settings.docs_dir, nav, settings.products, records, pages)
     return SiteReport(records, pages, sorted(problems))
 
 

@@ -64,6 +64,8 @@ class Record:
     # The words just before the quote on that page, only where its link would otherwise land on
     # an earlier passage that starts the same way (`python -m macros verify-sources` says when).
     quote_prefix: str = ""
+    # Records whose official source says otherwise: a page citing this one must cite them too.
+    disagrees_with: tuple[str, ...] = ()
 
     def at(self, name: str) -> Location:
         """Where a field was written (the record's first line when it has no such field)."""
@@ -158,6 +160,11 @@ def _identifier(node: yaml.Node, name: str) -> str:
     return value
 
 
+def _identifiers(node: yaml.Node, name: str) -> tuple[str, ...]:
+    yn.text_list(node, name)  # a non-empty list of text, or the usual message
+    return tuple(_identifier(item, f"an item of {name}") for item in node.value)
+
+
 def _one_of(choices: tuple[str, ...]) -> Callable[[yaml.Node, str], str]:
     def read(node: yaml.Node, name: str) -> str:
         value = yn.text(node, name)
@@ -246,6 +253,7 @@ COMMON: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
     "note": (False, yn.paragraph),
     "quote": (False, yn.paragraph),
     "quote_prefix": (False, yn.text),
+    "disagrees_with": (False, _identifiers),
 }
 KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     "endpoint": {
@@ -551,6 +559,7 @@ def _read_record(
         note=common.get("note", ""),
         quote=common.get("quote", ""),
         quote_prefix=common.get("quote_prefix", ""),
+        disagrees_with=common.get("disagrees_with", ()),
         product=product,
         location=Location(path, yn.line_of(node)),
         facts=MappingProxyType(values),

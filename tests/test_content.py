@@ -1,11 +1,20 @@
-"""The Zoho CRM section is complete: every page exists and is in the nav, every endpoint is cited,
-the disagreements between Zoho's sources are shown from both sides, and every code sample runs in
-the example tests."""
+"""The real content as a whole, read from `nav` in mkdocs.yml, the pages in docs/ and the records
+in sources/: nothing here names a page or a record, so a content change that passes `check
+--strict` and the strict build passes these tests too (tests/test_content_invariant.py proves it).
+
+Each page is in the nav and each nav entry is a page; each product's section opens with its
+landing page, which links every page of the product; every record is cited, every disagreement
+between Zoho's sources is shown from both sides, and every code sample runs in the example tests.
+The rules themselves live in `python -m macros check` (macros/site_rules.py); these tests read
+the content directly, so a rule switched off there still fails here.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import posixpath
+import re
 import subprocess
 import sys
 import textwrap
@@ -14,28 +23,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from macros.checks import read_mkdocs_yml
+from macros.checks import check_site, read_mkdocs_yml
 from macros.contract import find_macro_calls
-from macros.frontmatter import read_front_matter
-from macros.pages import PageRenderer
-from macros.records import load_records
 
-SECTION = "zoho-crm"
-LANDING = "zoho-crm/index.md"
-OVERVIEW = "zoho-crm/bulk-api-overview.md"
-HOW_TOS = [
-    "zoho-crm/bulk-read/create-bulk-read-job.md",
-    "zoho-crm/bulk-read/check-bulk-read-job-status.md",
-    "zoho-crm/bulk-read/download-bulk-read-result.md",
-    "zoho-crm/bulk-read/export-more-than-200000-records.md",
-    "zoho-crm/bulk-write/upload-file-for-bulk-write.md",
-    "zoho-crm/bulk-write/create-bulk-write-job.md",
-    "zoho-crm/bulk-write/retrieve-bulk-write-jobs.md",
-    "zoho-crm/bulk-write/download-bulk-write-result.md",
-    "zoho-crm/oauth-scopes-for-bulk-apis.md",
-    "zoho-crm/data-centre-domains.md",
-]
-SECTION_PAGES = [LANDING, OVERVIEW, *HOW_TOS]
+DOCS = ROOT / "docs"
+HOME = "index.md"
 
 
 def nav_paths(entries) -> list[str]:
@@ -56,155 +48,121 @@ def config() -> dict:
 
 
 @pytest.fixture(scope="module")
-def records():
-    found, problems = load_records(ROOT)
-    assert [str(p) for p in problems] == []
-    return found
+def products(config) -> dict[str, str]:
+    beam = next(p["beam"] for p in config["plugins"] if isinstance(p, dict) and "beam" in p)
+    return beam["products"]
 
 
 @pytest.fixture(scope="module")
-def rendered(records, config):
-    products = next(p["beam"] for p in config["plugins"] if isinstance(p, dict) and "beam" in p)
-    renderer = PageRenderer(records, products["products"])
-    return {
-        page: renderer.render(f"docs/{page}", (ROOT / "docs" / page).read_text(encoding="utf-8"))
-        for page in SECTION_PAGES
+def site():
+    """Every record and every page of docs/, rendered as `check` renders them."""
+    return check_site(ROOT)
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict:
+    """Each rendered page by its path inside docs/."""
+    return {page.path.removeprefix("docs/"): page for page in site.pages}
+
+
+def links_of(page: str) -> set[str]:
+    """The pages (paths inside docs/) that a page's Markdown links to."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#\s]+)", text)
+    here = posixpath.dirname(page)
+    return {posixpath.normpath(posixpath.join(here, t)) for t in targets if "://" not in t}
+
+
+def test_every_page_is_in_the_nav_and_every_nav_entry_is_a_page(config) -> None:
+    present = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
+    listed = nav_paths(config["nav"])
+    assert sorted(listed) == present
+    assert len(set(listed)) == len(listed), "a page is listed twice"
+
+
+def test_the_nav_opens_with_home_and_each_product_section_with_its_landing_page(
+    config, products, pages
+) -> None:
+    assert nav_paths(config["nav"])[0] == HOME
+    sections = {
+        name: nav_paths(value)
+        for entry in config["nav"]
+        if isinstance(entry, dict)
+        for name, value in entry.items()
+        if isinstance(value, list)
     }
+    for key, name in products.items():
+        assert sections[name][0] == f"{key}/{HOME}", name
+        assert all(p.startswith(f"{key}/") for p in sections[name]), name
+        assert pages[f"{key}/{HOME}"].meta["type"] == "landing"
 
 
-def test_every_page_of_the_section_exists_and_no_other_page_is_there() -> None:
-    present = sorted(
-        p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs" / SECTION).rglob("*.md")
-    )
-    assert present == sorted(SECTION_PAGES)
+def test_every_page_renders_without_problems_and_says_what_it_is(products, pages) -> None:
+    for path, page in pages.items():
+        assert [str(p) for p in page.problems] == [], path
+        if path == HOME:
+            continue
+        key = path.split("/", 1)[0]
+        assert page.meta["product"] == key and key in products, path
+        assert page.meta["type"] in ("landing", "overview", "how-to", "reference"), path
+        assert page.meta["title"] and page.meta["summary"], path
 
 
-def test_the_nav_lists_the_section_in_the_order_a_reader_needs_it(config) -> None:
-    section = next(
-        e[next(iter(e))] for e in config["nav"] if isinstance(e, dict) and "Zoho CRM" in e
-    )
-    assert nav_paths(section) == SECTION_PAGES
-    assert nav_paths(config["nav"])[0] == "index.md"
+def test_the_home_page_links_every_landing_page(products) -> None:
+    home = links_of(HOME)
+    assert [key for key in products if f"{key}/{HOME}" not in home] == []
 
 
-@pytest.mark.parametrize("page", SECTION_PAGES)
-def test_each_page_has_its_type_and_renders_without_problems(page: str, rendered) -> None:
-    expected = "landing" if page == LANDING else "overview" if page == OVERVIEW else "how-to"
-    result = rendered[page]
-    assert result.meta["type"] == expected
-    assert result.meta["product"] == SECTION
-    assert result.meta["title"] and result.meta["summary"]
-    assert [str(p) for p in result.problems] == []
+def test_each_landing_page_links_every_page_of_its_product(products) -> None:
+    for key in products:
+        landing = f"{key}/{HOME}"
+        linked = links_of(landing)
+        section = sorted(p.relative_to(DOCS).as_posix() for p in (DOCS / key).rglob("*.md"))
+        assert [p for p in section if p not in linked and p != landing] == [], key
 
 
-def test_the_home_page_links_the_landing_page_and_the_overview() -> None:
-    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
-    for page in (LANDING, OVERVIEW):
-        assert f"]({page})" in home
+def test_every_record_is_cited_by_a_page(site) -> None:
+    cited = {record_id for page in site.pages for record_id in page.citations.record_ids}
+    assert sorted(set(site.records) - cited) == []
+    assert [r.id for r in site.records.values() if r.kind == "endpoint"], "no endpoint record"
 
 
-def test_the_landing_page_links_every_page_of_the_section() -> None:
-    landing = (ROOT / "docs" / LANDING).read_text(encoding="utf-8")
-    for page in [OVERVIEW, *HOW_TOS]:
-        assert f"]({Path(page).relative_to(SECTION).as_posix()})" in landing, page
+def test_where_zohos_sources_disagree_each_page_cites_both(site) -> None:
+    disagreements = [r for r in site.records.values() if r.disagrees_with]
+    assert disagreements, "the records declare no disagreement between Zoho's sources"
+    for page in site.pages:
+        cited = set(page.citations.record_ids)
+        for record in disagreements:
+            if record.id in cited:
+                assert set(record.disagrees_with) <= cited, (page.path, record.id)
 
 
-def test_the_overview_leaves_room_for_the_lifecycle_picture_after_its_first_paragraph() -> None:
-    text = (ROOT / "docs" / OVERVIEW).read_text(encoding="utf-8")
-    matter, _ = read_front_matter(text, OVERVIEW)
-    body = text.splitlines()[matter.end_line :]
-    paragraphs = "\n".join(body).strip().split("\n\n")
-    assert paragraphs[0].startswith("# ")
-    assert paragraphs[2].startswith("{## The job lifecycle picture belongs here")
-
-
-def test_every_endpoint_record_is_cited_by_a_page_of_the_section(records, rendered) -> None:
-    cited = {record_id for page in rendered.values() for record_id in page.citations.record_ids}
-    endpoints = {r.id for r in records.values() if r.kind == "endpoint" and r.product == SECTION}
-    assert endpoints and endpoints - cited == set()
-
-
-def test_every_record_of_the_section_is_cited_somewhere(records, rendered) -> None:
-    cited = {record_id for page in rendered.values() for record_id in page.citations.record_ids}
-    assert (
-        sorted(r.id for r in records.values() if r.product == SECTION and r.id not in cited) == []
-    )
-
-
-@pytest.mark.parametrize(
-    ("page", "both_sides"),
-    [
-        pytest.param(
-            "zoho-crm/bulk-write/upload-file-for-bulk-write.md",
-            ["zoho-crm.bulk-write.upload-host.current-docs", "zoho-crm.bulk-write.upload-host.sdk"],
-            id="upload-host",
-        ),
-        pytest.param(
-            "zoho-crm/bulk-write/retrieve-bulk-write-jobs.md",
-            ["zoho-crm.bulk-write.job-statuses", "zoho-crm.bulk-write.job-status-sample-spelling"],
-            id="in-progress-spelling",
-        ),
-        pytest.param(
-            "zoho-crm/bulk-read/check-bulk-read-job-status.md",
-            ["zoho-crm.bulk-read.failure-state", "zoho-crm.docs.crm-oas-v8-bulk-read"],
-            id="failure-not-failed",
-        ),
-        pytest.param(
-            "zoho-crm/bulk-read/check-bulk-read-job-status.md",
-            ["zoho-crm.bulk-read.job-states", "zoho-crm.bulk-read.job-states.oas"],
-            id="queued-missing-from-oas",
-        ),
-        pytest.param(
-            "zoho-crm/oauth-scopes-for-bulk-apis.md",
-            ["zoho-crm.scopes.v2-and-or", "zoho-crm.scopes.v2-1-or"],
-            id="scopes-and-versus-or",
-        ),
-        pytest.param(
-            "zoho-crm/oauth-scopes-for-bulk-apis.md",
-            ["zoho-crm.bulk-read.create-job", "zoho-crm.scopes.oas-v8"],
-            id="scopes-docs-versus-oas",
-        ),
-        pytest.param(
-            "zoho-crm/bulk-read/download-bulk-read-result.md",
-            ["zoho-crm.bulk-read.download-url-template.doc", "zoho-crm.bulk-read.download-url.sdk"],
-            id="download-url-without-bulk",
-        ),
-        pytest.param(
-            "zoho-crm/bulk-write/download-bulk-write-result.md",
-            [
-                "zoho-crm.bulk-write.download-url-form.v2",
-                "zoho-crm.bulk-write.download-url-form.v7",
-            ],
-            id="write-result-link-form",
-        ),
-    ],
-)
-def test_where_zohos_sources_disagree_the_page_cites_both(page: str, both_sides, rendered) -> None:
-    cited = rendered[page].citations.record_ids
-    assert [record_id for record_id in both_sides if record_id not in cited] == []
-
-
-def test_every_code_record_is_shown_on_a_page_of_the_section(records) -> None:
+def test_every_code_record_is_shown_on_a_page(site) -> None:
     shown = {
         record_id
-        for page in SECTION_PAGES
-        for call in find_macro_calls((ROOT / "docs" / page).read_text(encoding="utf-8"))
+        for page in site.pages
+        for call in find_macro_calls((ROOT / page.path).read_text(encoding="utf-8"))
         if call.name == "code"
         for record_id in call.ids
     }
-    code_records = {r.id for r in records.values() if r.kind == "code" and r.product == SECTION}
+    code_records = {r.id for r in site.records.values() if r.kind == "code"}
     assert code_records and code_records == shown
 
 
+def test_check_finds_nothing_in_the_real_content(site) -> None:
+    """Errors and warnings alike: the site is published with no problem at all."""
+    assert [str(p) for p in site.problems] == []
+
+
 # The example tests run in a child pytest with this plugin, which records every function of the
-# example client that actually runs; a sample only counts as tested if its function ran.
+# example files that actually runs; a sample only counts as tested if its function ran.
 _TRACER = textwrap.dedent(
     """\
     import json, os, sys, threading
 
     CALLED = set()
-    WATCHED = os.path.realpath(os.environ["BEAM_TRACE_FILE"])
-    _is_watched = {}  # file name -> bool, so each file is resolved once, not on every call
+    WATCHED = {os.path.realpath(f) for f in json.loads(os.environ["BEAM_TRACE_FILES"])}
+    _is_watched = {}  # file name -> watched path or "", so each file is resolved once
 
     def _profile(frame, event, arg):
         if event != "call":
@@ -212,9 +170,10 @@ _TRACER = textwrap.dedent(
         name = frame.f_code.co_filename
         watched = _is_watched.get(name)
         if watched is None:
-            watched = _is_watched[name] = os.path.realpath(name) == WATCHED
+            real = os.path.realpath(name)
+            watched = _is_watched[name] = real if real in WATCHED else ""
         if watched:
-            CALLED.add(frame.f_code.co_qualname)
+            CALLED.add((watched, frame.f_code.co_qualname))
 
     def pytest_sessionstart(session):
         sys.setprofile(_profile)
@@ -229,31 +188,21 @@ _TRACER = textwrap.dedent(
 
 
 def test_every_function_shown_as_a_code_sample_runs_in_the_example_tests(
-    records, tmp_path: Path
+    site, tmp_path: Path
 ) -> None:
-    shown = [r for r in records.values() if r.kind == "code" and r.product == SECTION]
-    files = {r.facts["file"] for r in shown}
-    assert len(files) == 1, "the trace below watches one example file"
+    shown = [r for r in site.records.values() if r.kind == "code"]
+    files = sorted({os.path.realpath(ROOT / r.facts["file"]) for r in shown})
     (tmp_path / "beam_trace_plugin.py").write_text(_TRACER, encoding="utf-8")
     out = tmp_path / "called.json"
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
-        "BEAM_TRACE_FILE": str(ROOT / files.pop()),
+        "BEAM_TRACE_FILES": json.dumps(files),
         "BEAM_TRACE_OUT": str(out),
     }
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "beam_trace_plugin",
-            "-p",
-            "no:cacheprovider",
-            "tests/examples",
-        ],
+        [sys.executable, "-m", "pytest", "-q", "-p", "beam_trace_plugin"]
+        + ["-p", "no:cacheprovider", "-p", "no:xdist", "tests/examples"],
         cwd=ROOT,
         env=env,
         text=True,
@@ -262,5 +211,11 @@ def test_every_function_shown_as_a_code_sample_runs_in_the_example_tests(
         timeout=300,
     )
     assert result.returncode == 0, result.stdout
-    called = set(json.loads(out.read_text(encoding="utf-8")))
-    assert sorted(r.facts["symbol"] for r in shown if r.facts["symbol"] not in called) == []
+    called = {tuple(pair) for pair in json.loads(out.read_text(encoding="utf-8"))}
+    assert called, "the trace saw no call at all"
+    untested = [
+        r.id
+        for r in shown
+        if (os.path.realpath(ROOT / r.facts["file"]), r.facts["symbol"]) not in called
+    ]
+    assert untested == []

@@ -68,7 +68,7 @@ def test_a_valid_record_loads_with_its_lines(tmp_path: Path) -> None:
         pytest.param(
             GOOD + "  author: me\n",
             "sources/p/x.yml:6: this doc record has an unknown field 'author'. Remove it or use one "
-            "of: id, kind, title, url, verified_on, note, quote, quote_prefix, publisher. [unknown-field]",
+            "of: id, kind, title, url, verified_on, note, quote, quote_prefix, disagrees_with, publisher. [unknown-field]",
             id="unknown-field",
         ),
         pytest.param(
