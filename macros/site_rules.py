@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateSyntaxError
+
 from .contract import find_macro_calls
 from .pages import RenderedPage
 from .problems import Location, Problem, did_you_mean
@@ -200,13 +202,13 @@ def _disagreement_problems(records, pages: Iterable[RenderedPage]) -> list[Probl
 
 
 def _code_shown_problems(root, records, pages: Iterable[RenderedPage]) -> list[Problem]:
-    shown = {
-        record_id
-        for page in pages
-        for call in find_macro_calls((root / page.path).read_text(encoding="utf-8"))
-        if call.name == "code"
-        for record_id in call.ids
-    }
+    shown = set()
+    for page in pages:
+        try:
+            calls = find_macro_calls((root / page.path).read_text(encoding="utf-8"))
+        except TemplateSyntaxError:  # reported with the page; its calls cannot be known
+            return []
+        shown.update(i for call in calls if call.name == "code" for i in call.ids)
     cited = {record_id for page in pages for record_id in page.citations.record_ids}
     return [
         Problem(
