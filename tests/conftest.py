@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import traceback
 import warnings
 from pathlib import Path
@@ -112,10 +113,23 @@ def make_fixture_site(tmp_path: Path, case: Path | None = None) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once per test session with `mkdocs build --strict`."""
-    out = tmp_path_factory.mktemp("real-site") / "site"
-    result = run_mkdocs(ROOT, "build", "--strict", "--site-dir", str(out))
-    assert result.returncode == 0, result.stdout
+    """The real site, built with `mkdocs build --strict` once per test run: parallel workers
+    (pytest-xdist) share one build, made by the first worker that needs it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
+    out, done, claim = shared / "real-site", shared / "real-site.done", shared / "real-site.claim"
+    try:
+        os.close(os.open(claim, os.O_CREAT | os.O_EXCL))  # only one process gets to build
+    except FileExistsError:
+        deadline = time.monotonic() + 300
+        while not done.exists():
+            assert time.monotonic() < deadline, "another worker never finished the build"
+            time.sleep(0.2)
+    else:
+        result = run_mkdocs(ROOT, "build", "--strict", "--site-dir", str(out))
+        done.write_text(str(result.returncode) + "\n" + result.stdout, encoding="utf-8")
+    code, output = done.read_text(encoding="utf-8").split("\n", 1)
+    assert code == "0", output
     return out
 
 

@@ -16,6 +16,8 @@ import pytest
 from conftest import FIXTURES, make_fixture_site
 
 from macros.cli import main
+from macros.cli.check import annotation
+from macros.problems import Location, Problem
 
 CLI = FIXTURES / "cli"
 EXPECTED = CLI / "expected"
@@ -60,6 +62,66 @@ def test_check_prints_github_annotations(problems_site, capsys) -> None:
         "::error file=docs/broken.md,line=14,title=Beam Help check%3A unknown-source::"
     )
     assert code == 1
+
+
+# GitHub's workflow commands (`::error file=...,line=...,title=...::message`): in the message,
+# '%', CR and LF are written %25, %0D and %0A; in a property also ':' and ',' (%3A, %2C), which
+# otherwise end the property. '%' comes first, so that no escape is escaped twice.
+def unescape(text: str) -> str:
+    for escaped, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(escaped, char)
+    return text
+
+
+def parse_annotation(line: str) -> tuple[str, dict[str, str], str]:
+    """Read a workflow command back as GitHub's runner does."""
+    command, properties, data = re.fullmatch(r"::(\w+) ([^:]*)::(.*)", line).groups()
+    values = dict(item.split("=", 1) for item in properties.split(","))
+    return command, {k: unescape(v) for k, v in values.items()}, unescape(data)
+
+
+def test_annotations_escape_every_character_github_reserves() -> None:
+    problem = Problem(
+        Location("docs/50%, half: done\r\n.md", 7),
+        "it is 100% wrong:\r\nsee, here",
+        "Fix 5%0A, then: go",
+        "unknown-source",
+    )
+    line = annotation(problem)
+    assert line == (
+        "::error file=docs/50%25%2C half%3A done%0D%0A.md,line=7,"
+        "title=Beam Help check%3A unknown-source::"
+        "it is 100%25 wrong:%0D%0Asee, here. Fix 5%250A, then: go. [unknown-source]"
+    )
+    assert "\n" not in line and "\r" not in line
+    assert parse_annotation(line) == (
+        "error",
+        {
+            "file": "docs/50%, half: done\r\n.md",
+            "line": "7",
+            "title": "Beam Help check: unknown-source",
+        },
+        "it is 100% wrong:\r\nsee, here. Fix 5%0A, then: go. [unknown-source]",
+    )
+
+
+def test_check_annotates_a_file_whose_name_and_message_hold_reserved_characters(
+    tmp_path, capsys
+) -> None:
+    site = make_fixture_site(tmp_path)
+    (site / "docs" / "50%, half: done.md").write_text(
+        'Intro.\n\nSee {{ cite("demo.100%,a:b") }}.\n', encoding="utf-8"
+    )
+    code, out, _ = run_cli(capsys, "check", "--root", str(site), "--format", "github")
+    assert code == 1
+    assert out == (
+        "::error file=docs/50%25%2C half%3A done.md,line=3,title=Beam Help check%3A "
+        "unknown-source::unknown source 'demo.100%25,a:b' in cite(). Check the id. Source ids "
+        "are listed by 'python -m macros sources'. [unknown-source]\n"
+    )
+    _, properties, data = parse_annotation(out.rstrip("\n"))
+    assert properties["file"] == "docs/50%, half: done.md"
+    assert data.startswith("unknown source 'demo.100%,a:b' in cite().")
 
 
 def test_check_prints_json_for_tools(problems_site, capsys) -> None:
@@ -225,6 +287,19 @@ def test_python_m_macros_runs_without_a_traceback(problems_site) -> None:
         "6 records, 3 pages: 1 error, 2 warnings, 2 notes. "
         "Quotes: 3 of 5 records that state facts from a page (60 %).\n"
     )
+
+
+def test_check_on_the_real_site_exits_0_with_no_error_or_warning() -> None:
+    """The real command on the real site (notes, such as a record without a quote, are allowed:
+    they never stop anything)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "macros", "check"], cwd=ROOT, capture_output=True, timeout=60
+    )
+    out = done.stdout.decode()
+    assert done.returncode == 0, out
+    assert [line for line in out.splitlines() if not line.endswith("[no-quote]")] == [], out
+    assert re.fullmatch(SUMMARY, done.stderr.decode()), done.stderr.decode()
+    assert ": 0 errors, 0 warnings" in done.stderr.decode(), done.stderr.decode()
 
 
 def test_sources_finds_ids_by_part_of_the_id_and_shows_every_fact(tmp_path, capsys) -> None:

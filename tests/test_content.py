@@ -202,7 +202,7 @@ def test_every_function_shown_as_a_code_sample_runs_in_the_example_tests(
     }
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "beam_trace_plugin"]
-        + ["-p", "no:cacheprovider", "-p", "no:xdist", "tests/examples"],
+        + ["-p", "no:cacheprovider", "-n", "0", "tests/examples"],
         cwd=ROOT,
         env=env,
         text=True,

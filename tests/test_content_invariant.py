@@ -174,8 +174,6 @@ def test_a_valid_new_how_to_and_a_new_product_pass_the_content_tests(tmp_path: P
     assert check.returncode == 0, check.stdout
     assert "0 errors, 0 warnings" in check.stdout
 
-    tests = run(
-        repo, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *CONTENT_TESTS
-    )
+    tests = run(repo, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *CONTENT_TESTS)
     assert tests.returncode == 0, tests.stdout
     assert " failed" not in tests.stdout and " passed" in tests.stdout, tests.stdout

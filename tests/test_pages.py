@@ -96,6 +96,97 @@ def test_unknown_id_names_the_true_line_and_a_suggestion(renderer: PageRenderer)
     ]
 
 
+MANY_PROBLEMS = """\
+---
+title: T
+---
+
+Intro {{ cite("demo.overview") }}.
+
+First {{ cite("demo.nope-1") }} and {{ endpoint("demo.nope-2") }} on one line.
+Fine {{ fact("demo.statuses") }}.
+
+{{ scopes("demo.nope-3") }}
+
+Last {{ link("demo.nope-4") }}.
+"""
+
+
+def line_of(text: str, fragment: str) -> int:
+    """The line of the page text that holds the fragment, counted as writers count."""
+    [number] = [n for n, line in enumerate(text.splitlines(), start=1) if fragment in line]
+    return number
+
+
+@pytest.mark.parametrize("always_jinja", [False, True], ids=["fast-path", "jinja"])
+def test_several_problems_on_one_page_each_name_their_own_line(always_jinja: bool) -> None:
+    records, _ = load_records(FIXTURE)
+    renderer = PageRenderer(records, {"demo": "Demo Product"}, always_jinja=always_jinja)
+    found = [(p.location.line, p.what) for p in renderer.render(PATH, MANY_PROBLEMS).problems]
+    assert found == [
+        (line_of(MANY_PROBLEMS, "nope-1"), "unknown source 'demo.nope-1' in cite()"),
+        (line_of(MANY_PROBLEMS, "nope-2"), "unknown source 'demo.nope-2' in endpoint()"),
+        (line_of(MANY_PROBLEMS, "nope-3"), "unknown source 'demo.nope-3' in scopes()"),
+        (line_of(MANY_PROBLEMS, "nope-4"), "unknown source 'demo.nope-4' in link()"),
+    ]
+
+
+def test_the_jinja_path_counts_lines_around_statements_too(renderer: PageRenderer) -> None:
+    text = MANY_PROBLEMS.replace("Fine {{", "{% if true %}Fine{% endif %} {{")
+    assert [p.location.line for p in render(renderer, text).problems] == [
+        line_of(text, f"nope-{n}") for n in (1, 2, 3, 4)
+    ]
+
+
+def test_link_shows_the_title_linked_to_the_official_page_and_cites_it(
+    renderer: PageRenderer,
+) -> None:
+    page = render(
+        renderer,
+        'Read {{ link("demo.overview") }}, {{ link("demo.get-job") }} and '
+        '{{ cite("demo.overview") }}.\n',
+    )
+    assert page.problems == []
+    body = page.markdown.split("## Sources cited")[0].strip()
+    assert re.sub(r"<sup.*?</sup>", "[n]", body) == (
+        'Read <a href="https://example.com/docs/overview.html" rel="noopener">Demo API '
+        'overview</a>[n], <a href="https://example.com/docs/get-job.html" rel="noopener">Get a '
+        "job (Demo API)</a>[n] and [n]."
+    )
+    assert markers(page.markdown) == [
+        ("demo.overview", "1"),
+        ("demo.get-job", "2"),
+        ("demo.overview", "1"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            '{{ link("demo.overveiw") }}',
+            "unknown source 'demo.overveiw' in link(). Check the id. Did you mean "
+            "'demo.overview'? Source ids are listed by 'python -m macros sources'. "
+            "[unknown-source]",
+        ),
+        (
+            "{{ link() }}",
+            "link() was called wrongly: missing a required argument: 'record_id'. Write it as "
+            'link("source-id"). [macro-arguments]',
+        ),
+        (
+            '{{ link("demo.overview", "demo.wait") }}',
+            "link() was called wrongly: too many positional arguments. Write it as "
+            'link("source-id"). [macro-arguments]',
+        ),
+    ],
+)
+def test_link_called_wrongly_is_a_writers_problem(
+    renderer: PageRenderer, call: str, message: str
+) -> None:
+    assert messages(renderer, f"Text.\n\n{call}\n") == [f"docs/page.md:3: {message}"]
+
+
 def test_id_in_wrong_case_suggests_the_right_one(renderer: PageRenderer) -> None:
     assert "Did you mean 'demo.get-job'?" in messages(renderer, '{{ cite("Demo.Get-Job") }}\n')[0]
 
@@ -116,24 +207,72 @@ def test_template_syntax_error_gives_the_true_line(renderer: PageRenderer) -> No
     )
 
 
+SANDBOX_TODO = (
+    "Use only the Beam Help macros: cite, endpoint, scopes, fact, code, link, scope_table, "
+    "fields_table. [sandbox]"
+)
+
+
+# Each attack reaches for something only the sandbox refuses: with Jinja's plain environment in
+# its place, each would render without a problem (or fail as a plain template error).
 @pytest.mark.parametrize(
-    "attack",
+    ("attack", "refused"),
     [
-        "{{ cycler.__init__.__globals__ }}",
-        "{{ cite.__globals__ }}",
-        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-        "{{ cite.__self__.records }}",
-        "{% set x = 'a' * 100000000 %}",
-        "{{ 9 ** 999999 }}",
-        "{% include '/etc/passwd' %}",
+        (
+            "{{ cite.__globals__ }}",
+            "access to attribute '__globals__' of 'function' object is unsafe",
+        ),
+        ("{{ cite.__code__ }}", "access to attribute '__code__' of 'function' object is unsafe"),
+        (
+            "{{ cite.__call__.__globals__ }}",
+            "access to attribute '__call__' of 'function' object is unsafe",
+        ),
+        (
+            "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+            "access to attribute '__class__' of 'str' object is unsafe",
+        ),
+        (
+            "{% set d = {} %}{{ d.update(x=1) }}",
+            "access to attribute 'update' of 'dict' object is unsafe",
+        ),
+        (
+            "{% set x = 'a' * 100000000 %}",
+            "repeating text more than 10,000 times is not allowed",
+        ),
+        ("{{ 9 ** 999999 }}", "powers ('**') are not available in pages"),
     ],
 )
-def test_sandbox_escapes_fail_with_a_line_and_never_run(
-    renderer: PageRenderer, attack: str
+def test_the_sandbox_refuses_escapes_at_their_line(
+    renderer: PageRenderer, attack: str, refused: str
 ) -> None:
-    [message] = messages(renderer, f"Line one.\n\n{attack}\n")
-    assert message.startswith("docs/page.md:3: ")
-    assert "Traceback" not in message
+    page = render(renderer, f"Line one.\n\n{attack}\n")
+    assert [str(p) for p in page.problems] == [
+        f"docs/page.md:3: the page tried something pages may not do ({refused}). {SANDBOX_TODO}"
+    ]
+    assert page.markdown.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("attack", "message"),
+    [
+        pytest.param(
+            "{{ cycler.__init__.__globals__ }}",
+            "the page uses 'cycler', which does not exist in pages. Use only the Beam Help macros: "
+            "cite, endpoint, scopes, fact, code, link, scope_table, fields_table. [undefined]",
+            id="no-jinja-globals",
+        ),
+        pytest.param(
+            "{% include '/etc/passwd' %}",
+            "the page uses {% include %}, which pages cannot use. Pages cannot include, import or "
+            "extend other templates; write the text here. [template]",
+            id="no-include",
+        ),
+    ],
+)
+def test_pages_see_no_globals_and_no_other_templates(
+    renderer: PageRenderer, attack: str, message: str
+) -> None:
+    assert messages(renderer, f"Line one.\n\n{attack}\n") == [f"docs/page.md:3: {message}"]
 
 
 def test_front_matter_errors_are_reported(renderer: PageRenderer) -> None:

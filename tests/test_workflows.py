@@ -3,6 +3,7 @@ promises a repository that accepts outside pull requests depends on."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -151,14 +152,45 @@ def test_the_build_checks_builds_tests_and_uploads_in_that_order(site) -> None:
         < index('pip install --quiet -e ".[test]"')
         < index("python -m macros check --format github")
         < index("python -m mkdocs build --strict")
+        < index("https://github.com/zoho/crm-oas.git")
         < index("python -m pytest")
         < index("actions/upload-artifact@")
         < index("actions/upload-pages-artifact@")
     )
     tests = next(step for step in steps(build) if step.get("run") == "python -m pytest")
-    assert tests["env"] == {"BEAM_REQUIRE_BROWSER": "1"}
+    assert tests["env"] == {
+        "BEAM_REQUIRE_BROWSER": "1",
+        "BEAM_REQUIRE_VENDOR": "1",
+        "BEAM_VENDOR_SPECS": "${{ runner.temp }}/crm-oas/v8.0",
+    }
     pages = next(s for s in steps(build) if s.get("uses", "").startswith("actions/upload-pages"))
     assert pages["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+
+
+def test_the_vendor_check_gets_zohos_files_at_a_pinned_commit_and_checks_their_bytes(site) -> None:
+    fetch = next(s for s in steps(site["jobs"]["build"]) if "zoho/crm-oas" in s.get("run", ""))
+    assert re.fullmatch(r"[0-9a-f]{7,40}", fetch["env"]["CRM_OAS_COMMIT"])
+    assert (
+        'checkout --quiet "$CRM_OAS_COMMIT" -- v8.0/bulk_read.json v8.0/bulk_write.json'
+        in (fetch["run"])
+    )
+    sums = re.findall(r"^([0-9a-f]{64})  (\S+)$", fetch["run"], re.M)
+    assert sorted(name for _, name in sums) == ["bulk_read.json", "bulk_write.json"]
+    assert "sha256sum --check --strict" in fetch["run"]
+    reviewed = ROOT.parent / "shared" / "vendor" / "zoho-crm-oas-v8.0"
+    for digest, name in sums if reviewed.is_dir() else []:  # the copies CI reads beside the clone
+        assert hashlib.sha256((reviewed / name).read_bytes()).hexdigest() == digest, name
+    assert fetch["env"]["CRM_OAS"] + "/v8.0" == next(
+        s["env"]["BEAM_VENDOR_SPECS"]
+        for s in steps(site["jobs"]["build"])
+        if "env" in s and "BEAM_VENDOR_SPECS" in s["env"]
+    )
+
+
+def test_ci_requires_the_browser_tests_and_the_vendor_check() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "export BEAM_REQUIRE_BROWSER=1\n" in ci and "export BEAM_REQUIRE_VENDOR=1\n" in ci
+    assert ci.rstrip().endswith("python3 dev.py test"), "CI runs the README's test command"
 
 
 # `uses: actions/x@v7`, or pinned to a commit with its tag in a comment: `@<sha> # v7.0.1`.
