@@ -1,15 +1,19 @@
-"""Browser test helpers: the built site served on 127.0.0.1 like GitHub Pages, and Chromium.
+"""Browser test helpers: the built site served on 127.0.0.1 like GitHub Pages, Chromium, and the
+pages to read, chosen from the content so that no test names a page or a record.
 
-Owns: finding Chromium (or skipping, never in CI), the local web server, and a recorder of every
-request and console error a page makes. Does not own: building the site (tests/conftest.py).
+Owns: finding Chromium (or skipping, never in CI), the local web server, a recorder of every
+request and console error a page makes, and the reading plan. Does not own: building the site
+(tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.server
 import mimetypes
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import ROOT
 
-from macros.checks import read_mkdocs_yml
+from macros.checks import check_site, read_mkdocs_yml
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -53,6 +57,76 @@ def without_browser(reason: str) -> NoReturn:
     if os.environ.get("BEAM_REQUIRE_BROWSER") == "1":
         pytest.fail(f"BEAM_REQUIRE_BROWSER=1 but {reason}")
     pytest.skip(reason)
+
+
+@dataclass(frozen=True)
+class ReadingPlan:
+    """The pages the browser tests read, as paths under the site's address (such as 'a/b/')."""
+
+    product_name: str
+    landing: str
+    how_to: str  # the first how-to of the nav citing at least two sources
+    how_to_title: str
+    how_to_sources: dict[int, str]  # citation number -> the title of the record it must open
+    other: str  # another page of the same product, for moving about with the navigation
+    diagram_page: str | None  # a page with a hand-drawn diagram, if any page has one
+    search: str  # words of the how-to's title that a reader would type
+
+
+_SMALL_WORDS = {"how", "to", "in", "a", "an", "the", "and", "of", "for", "with", "your"}
+
+
+def _url(docs_path: str) -> str:
+    """The address of a page under the site's root (MkDocs' directory URLs)."""
+    path = docs_path.removesuffix(".md")
+    path = path.removesuffix("index") if path.endswith(("/index", "index")) else path + "/"
+    return path
+
+
+@functools.cache
+def reading_plan() -> ReadingPlan:
+    config = site_config()
+    products = next(p["beam"] for p in config["plugins"] if isinstance(p, dict) and "beam" in p)[
+        "products"
+    ]
+    report = check_site(ROOT)
+    pages = {page.path.removeprefix("docs/"): page for page in report.pages}
+    in_nav = [p for p in _nav_order(config["nav"]) if p in pages]
+    how_to = next(
+        p
+        for p in in_nav
+        if pages[p].meta.get("type") == "how-to" and len(pages[p].citations.record_ids) >= 2
+    )
+    product = pages[how_to].meta["product"]
+    landing = f"{product}/index.md"
+    other = next(p for p in in_nav if p.startswith(f"{product}/") and p not in (landing, how_to))
+    title = pages[how_to].meta["title"]
+    name_words = set(products[product].lower().split())
+    words = [w for w in re.findall(r"\w+", title.lower()) if w not in _SMALL_WORDS | name_words]
+    diagrams = [p for p in in_nav if ".bh-diagram" in (ROOT / "docs" / p).read_text("utf-8")]
+    return ReadingPlan(
+        product_name=products[product],
+        landing=_url(landing),
+        how_to=_url(how_to),
+        how_to_title=title,
+        how_to_sources={
+            number: report.records[record_id].title
+            for number, record_id, _ in pages[how_to].citations.entries()
+        },
+        other=_url(other),
+        diagram_page=_url(diagrams[0]) if diagrams else None,
+        search=" ".join(words),
+    )
+
+
+def _nav_order(nav) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [p for item in nav for p in _nav_order(item)]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in _nav_order(value)]
+    return []
 
 
 def site_config() -> dict:
