@@ -3,6 +3,7 @@ in this process with the same output; the tiny fixture sites; one build of the r
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -14,6 +15,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -92,6 +94,13 @@ def build_in_process(site_root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess(
         ["mkdocs", "build", "--strict"], code, "\n".join(handler.lines) + "\n"
     )
+
+
+@functools.cache
+def built_page(path: Path) -> BeautifulSoup:
+    """A built HTML file, parsed once per test process (tests only read it): the real site's
+    pages are read by many tests, and parsing is most of their time."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def make_fixture_site(tmp_path: Path, case: Path | None = None) -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, run_mkdocs
+from conftest import ROOT, build_in_process
 
 from macros.checks import read_settings
 from macros.pages import PageRenderer
@@ -35,7 +35,7 @@ def benchmark_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text=True,
     )
     for variant in ("ours", "plain"):
-        result = run_mkdocs(out / variant, "build", "--strict")
+        result = build_in_process(out / variant)
         assert result.returncode == 0, result.stdout
     return out
 
@@ -46,6 +46,7 @@ def how_to_pages(site: Path) -> list[Path]:
     )
 
 
+@pytest.mark.xdist_group("benchmark-sites")  # built once, on one worker
 @pytest.mark.parametrize("variant", ["ours", "plain"])
 def test_both_benchmark_sites_build_strictly(benchmark_sites: Path, variant: str) -> None:
     pages = how_to_pages(benchmark_sites / variant)
@@ -55,6 +56,7 @@ def test_both_benchmark_sites_build_strictly(benchmark_sites: Path, variant: str
         assert (benchmark_sites / variant / "site" / built / "index.html").is_file()
 
 
+@pytest.mark.xdist_group("benchmark-sites")  # built once, on one worker
 def test_the_two_sites_show_the_same_citations(benchmark_sites: Path) -> None:
     """Same page, same number of cited sources: ours from records, plain from footnotes."""
     for page in how_to_pages(benchmark_sites / "ours"):
@@ -67,6 +69,7 @@ def test_the_two_sites_show_the_same_citations(benchmark_sites: Path) -> None:
         assert ours.select_one("article div.highlight code") is not None
 
 
+@pytest.mark.xdist_group("benchmark-sites")  # built once, on one worker
 def test_plain_pages_render_without_jinja_exactly_as_with_it(benchmark_sites: Path) -> None:
     """The fast path (no Jinja compile for text plus plain macro calls) changes nothing."""
     for root in (ROOT, benchmark_sites / "ours"):

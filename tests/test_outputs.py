@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from conftest import ROOT, built_page
 
 from macros import outputs, render, render_plain
 from macros.checks import read_mkdocs_yml
@@ -311,7 +311,7 @@ def records() -> dict[str, Record]:
 
 
 def soup_of(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return built_page(path)
 
 
 def content_pages(site: Path) -> list[Path]:
@@ -461,16 +461,33 @@ def test_the_404_page_helps_a_lost_reader(built_site: Path) -> None:
         assert link["href"].startswith(prefix), "404 links must work from any depth"
 
 
-def test_the_lifecycle_picture_is_drawn_inline_on_the_overview(built_site: Path) -> None:
-    soup = soup_of(built_site / "zoho-crm" / "bulk-api-overview" / "index.html")
-    svg = soup.select_one("article .bh-diagram > svg[role='img']")
-    assert svg is not None
-    labelled_by = svg["aria-labelledby"].split()
-    assert [soup.find(id=i).name for i in labelled_by] == ["title", "desc"]
-    first_paragraph = soup.select_one("article > p")
-    assert first_paragraph.find_next_sibling().select_one(".bh-diagram") is not None, (
-        "the picture belongs right after the first paragraph"
-    )
+DIAGRAM = re.compile(r"^!\[[^\]]*\]\(([^)]+\.svg)\)\{ *\.bh-diagram *\}$", re.M)
+
+
+def test_every_diagram_is_drawn_inline_where_its_page_puts_it(built_site: Path) -> None:
+    """Each `![...](x.svg){ .bh-diagram }` of a page is an inline, labelled SVG in the built
+    page, right after the paragraph that comes before it in the page's source (inlining itself
+    is tested above, so a site without diagrams passes)."""
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        text = source.read_text(encoding="utf-8")
+        found = list(DIAGRAM.finditer(text))
+        if not found:
+            continue
+        relative = source.relative_to(ROOT / "docs").with_suffix("")
+        built = relative.parent if relative.name == "index" else relative
+        soup = soup_of(built_site / built / "index.html")
+        svgs = soup.select("article .bh-diagram > svg[role='img']")
+        assert len(svgs) == len(found), source.name
+        for match, svg in zip(found, svgs, strict=True):
+            labelled_by = svg["aria-labelledby"].split()
+            assert [soup.find(id=i).name for i in labelled_by] == ["title", "desc"]
+            before = re.sub(r"\{##.*?##\}", "", text[: match.start()], flags=re.S).rstrip()
+            last_words = " ".join(re.sub(r"[*_`]", "", before.rsplit("\n\n", 1)[-1]).split()[-4:])
+            block = svg.find_parent(class_="bh-diagram")
+            while block.parent.name != "article":
+                block = block.parent
+            previous = block.find_previous_sibling()
+            assert last_words and last_words in " ".join(previous.get_text().split()), source.name
     for page in built_site.rglob("*.html"):
         assert soup_of(page).select("img.bh-diagram") == [], f"{page}: a diagram was not inlined"
 
