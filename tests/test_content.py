@@ -202,7 +202,8 @@ def test_every_function_shown_as_a_code_sample_runs_in_the_example_tests(
     }
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "beam_trace_plugin"]
-        + ["-p", "no:cacheprovider", "-n", "0", "tests/examples"],
+        + ["-p", "no:cacheprovider", "-n", "0", "--basetemp", str(tmp_path / "run")]
+        + ["tests/examples"],
         cwd=ROOT,
         env=env,
         text=True,
