@@ -269,7 +269,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def on_page_content(self, html, page, config, files):
         # The trust boundary: the page's HTML, before the theme wraps it, against the allowlist.
         rendered = self.rendered.get(page.file.src_uri)
-        if rendered is not None:
+        if rendered is not None and any(p.severity == "error" for p in rendered.problems):
+            problems = []  # refused already, so never published; as in `check`, one cause one message
+        elif rendered is not None:
             problems = allowlist.page_problems(
                 html, rendered.path, page.file.content_string, rendered.body_line
             )

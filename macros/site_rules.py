@@ -204,9 +204,11 @@ def _disagreement_problems(records, pages: Iterable[RenderedPage]) -> list[Probl
 def _code_shown_problems(root, records, pages: Iterable[RenderedPage]) -> list[Problem]:
     shown = set()
     for page in pages:
+        if any(p.severity == "error" for p in page.problems):
+            return []  # a page that did not render may show any code; its problems say why
         try:
             calls = find_macro_calls((root / page.path).read_text(encoding="utf-8"))
-        except TemplateSyntaxError:  # reported with the page; its calls cannot be known
+        except (TemplateSyntaxError, RecursionError):  # reported with the page
             return []
         shown.update(i for call in calls if call.name == "code" for i in call.ids)
     cited = {record_id for page in pages for record_id in page.citations.record_ids}

@@ -130,15 +130,15 @@ def _special_features(text: str, path: str) -> list[Problem]:
         what = _feature(event)
         if what is None:
             continue
-        problems.append(
-            Problem(
-                Location(path, file_line(text, event.start_mark.index)),
-                f"this line uses {what}",
-                "Write the value out in full as plain text; records and front matter do not use "
-                "YAML tags, anchors, aliases or merge keys",
-                "yaml-feature",
-            )
+        problem = Problem(
+            Location(path, file_line(text, event.start_mark.index)),
+            f"this line uses {what}",
+            "Write the value out in full as plain text; records and front matter do not use "
+            "YAML tags, anchors, aliases or merge keys",
+            "yaml-feature",
         )
+        if problem not in problems:  # one message for a line, however often it repeats a feature
+            problems.append(problem)
         if len(problems) == _MAX_FEATURE_PROBLEMS:
             break
     return problems
