@@ -114,7 +114,9 @@ def _nav_line(config_lines: list[str], text: str) -> int:
 
 def _link_problems(root, prefix, pages, products) -> list[Problem]:
     problems = []
-    home_links = _links(root, prefix, HOME) if HOME in pages else None
+    # The home page belongs to no product (a site may also open with a product's page).
+    is_home = HOME in pages and "product" not in pages[HOME].meta
+    home_links = _links(root, prefix, HOME) if is_home else None
     for key, name in products.items():
         landing = f"{key}/{HOME}"
         if landing not in pages:

@@ -7,13 +7,14 @@ expected output of each format is kept in tests/fixtures/cli/expected/.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import types
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, make_fixture_site
+from conftest import FIXTURES, ROOT, make_fixture_site
 
 from macros.cli import main
 from macros.cli.check import annotation

@@ -150,8 +150,10 @@ def test_every_code_record_is_shown_on_a_page(site) -> None:
 
 
 def test_check_finds_nothing_in_the_real_content(site) -> None:
-    """Errors and warnings alike: the site is published with no problem at all."""
-    assert [str(p) for p in site.problems] == []
+    """Errors and warnings alike: the site is published with no problem (notes, such as a record
+    without a quote, never stop anything)."""
+    assert [str(p) for p in site.problems if p.severity in ("error", "warning")] == []
+    assert {p.severity for p in site.problems} <= {"error", "warning", "info"}
 
 
 # The example tests run in a child pytest with this plugin, which records every function of the

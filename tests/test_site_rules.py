@@ -43,7 +43,7 @@ def site(tmp_path: Path) -> Path:
     """The base fixture with a nav, a home page, a product landing page and one how-to."""
     root = make_fixture_site(tmp_path)
     docs = root / "docs"
-    (docs / "demo").mkdir()
+    (docs / "demo").mkdir(exist_ok=True)
     (docs / "index.md").rename(docs / "demo" / "get-job.md")
     (docs / "index.md").write_text(HOME, encoding="utf-8")
     (docs / "demo" / "index.md").write_text(LANDING, encoding="utf-8")
