@@ -1,6 +1,7 @@
-"""The Zoho CRM section is complete: every page exists and is in the nav, every endpoint is cited,
-the disagreements between Zoho's sources are shown from both sides, and every code sample runs in
-the example tests."""
+"""Every product's section is complete: every page exists and is in its nav section, every endpoint
+is cited, each how-to cites four sources, the disagreements between Zoho's sources are shown from
+both sides, and every code sample runs in the example tests. Sections come from mkdocs.yml, so a
+new product is covered without a list of its pages here."""
 
 from __future__ import annotations
 
@@ -20,22 +21,23 @@ from macros.frontmatter import read_front_matter
 from macros.pages import PageRenderer
 from macros.records import load_records
 
-SECTION = "zoho-crm"
-LANDING = "zoho-crm/index.md"
+CONFIG = read_mkdocs_yml(ROOT)
+PRODUCTS: dict[str, str] = next(
+    p["beam"] for p in CONFIG["plugins"] if isinstance(p, dict) and "beam" in p
+)["products"]
+
+
+def _has_how_tos(product: str) -> bool:
+    return any(
+        "\ntype: how-to\n" in page.read_text(encoding="utf-8")
+        for page in (ROOT / "docs" / product).rglob("*.md")
+    )
+
+
+# Products with guides. A shared product (Zoho Accounts) holds records other products cite and
+# only a landing page of its own.
+SECTIONS = [product for product in PRODUCTS if _has_how_tos(product)]
 OVERVIEW = "zoho-crm/bulk-api-overview.md"
-HOW_TOS = [
-    "zoho-crm/bulk-read/create-bulk-read-job.md",
-    "zoho-crm/bulk-read/check-bulk-read-job-status.md",
-    "zoho-crm/bulk-read/download-bulk-read-result.md",
-    "zoho-crm/bulk-read/export-more-than-200000-records.md",
-    "zoho-crm/bulk-write/upload-file-for-bulk-write.md",
-    "zoho-crm/bulk-write/create-bulk-write-job.md",
-    "zoho-crm/bulk-write/retrieve-bulk-write-jobs.md",
-    "zoho-crm/bulk-write/download-bulk-write-result.md",
-    "zoho-crm/oauth-scopes-for-bulk-apis.md",
-    "zoho-crm/data-centre-domains.md",
-]
-SECTION_PAGES = [LANDING, OVERVIEW, *HOW_TOS]
 
 
 def nav_paths(entries) -> list[str]:
@@ -50,9 +52,11 @@ def nav_paths(entries) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def config() -> dict:
-    return read_mkdocs_yml(ROOT)
+def section_pages(product: str) -> list[str]:
+    """The product's pages in the order its nav section lists them."""
+    name = PRODUCTS[product]
+    section = next(e[name] for e in CONFIG["nav"] if isinstance(e, dict) and name in e)
+    return nav_paths(section)
 
 
 @pytest.fixture(scope="module")
@@ -63,50 +67,69 @@ def records():
 
 
 @pytest.fixture(scope="module")
-def rendered(records, config):
-    products = next(p["beam"] for p in config["plugins"] if isinstance(p, dict) and "beam" in p)
-    renderer = PageRenderer(records, products["products"])
+def rendered(records):
+    renderer = PageRenderer(records, PRODUCTS)
     return {
-        page: renderer.render(f"docs/{page}", (ROOT / "docs" / page).read_text(encoding="utf-8"))
-        for page in SECTION_PAGES
+        page.relative_to(ROOT / "docs").as_posix(): renderer.render(
+            page.relative_to(ROOT).as_posix(), page.read_text(encoding="utf-8")
+        )
+        for page in sorted((ROOT / "docs").rglob("*.md"))
     }
 
 
-def test_every_page_of_the_section_exists_and_no_other_page_is_there() -> None:
+def test_every_guide_section_is_a_product_and_there_are_two() -> None:
+    assert len(SECTIONS) >= 2 and len(PRODUCTS) > len(SECTIONS)
+    assert nav_paths(CONFIG["nav"])[0] == "index.md"
+
+
+@pytest.mark.parametrize("product", SECTIONS)
+def test_every_page_of_the_section_is_in_its_nav_section_and_no_other_page_is(product) -> None:
     present = sorted(
-        p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs" / SECTION).rglob("*.md")
+        p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs" / product).rglob("*.md")
     )
-    assert present == sorted(SECTION_PAGES)
+    listed = section_pages(product)
+    assert sorted(listed) == present
+    assert listed[0] == f"{product}/index.md"
 
 
-def test_the_nav_lists_the_section_in_the_order_a_reader_needs_it(config) -> None:
-    section = next(
-        e[next(iter(e))] for e in config["nav"] if isinstance(e, dict) and "Zoho CRM" in e
-    )
-    assert nav_paths(section) == SECTION_PAGES
-    assert nav_paths(config["nav"])[0] == "index.md"
+@pytest.mark.parametrize("product", SECTIONS)
+def test_each_page_has_its_type_and_renders_without_problems(product, rendered) -> None:
+    pages = section_pages(product)
+    types = [rendered[page].meta.get("type") for page in pages]
+    assert types[0] == "landing" and "overview" in types
+    assert types.count("how-to") >= 6
+    for page in pages:
+        result = rendered[page]
+        assert result.meta["product"] == product, page
+        assert result.meta["title"] and result.meta["summary"], page
+        assert [str(p) for p in result.problems] == []
 
 
-@pytest.mark.parametrize("page", SECTION_PAGES)
-def test_each_page_has_its_type_and_renders_without_problems(page: str, rendered) -> None:
-    expected = "landing" if page == LANDING else "overview" if page == OVERVIEW else "how-to"
-    result = rendered[page]
-    assert result.meta["type"] == expected
-    assert result.meta["product"] == SECTION
-    assert result.meta["title"] and result.meta["summary"]
-    assert [str(p) for p in result.problems] == []
+@pytest.mark.parametrize("product", SECTIONS)
+def test_each_how_to_cites_at_least_four_distinct_sources(product, rendered) -> None:
+    few = {
+        page: len(rendered[page].citations.record_ids)
+        for page in section_pages(product)
+        if rendered[page].meta["type"] == "how-to"
+        and len(rendered[page].citations.record_ids) < 4
+    }
+    assert few == {}
 
 
-def test_the_home_page_links_the_landing_page_and_the_overview() -> None:
+@pytest.mark.parametrize("product", SECTIONS)
+def test_the_home_page_links_the_landing_page_and_the_overview(product, rendered) -> None:
     home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
-    for page in (LANDING, OVERVIEW):
-        assert f"]({page})" in home
+    for page in section_pages(product):
+        if rendered[page].meta["type"] in ("landing", "overview"):
+            assert f"]({page})" in home, page
 
 
-def test_the_landing_page_links_every_page_of_the_section() -> None:
-    landing = (ROOT / "docs" / LANDING).read_text(encoding="utf-8")
-    for page in [OVERVIEW, *HOW_TOS]:
-        assert f"]({Path(page).relative_to(SECTION).as_posix()})" in landing, page
+@pytest.mark.parametrize("product", SECTIONS)
+def test_the_landing_page_links_every_page_of_the_section(product) -> None:
+    landing, *others = section_pages(product)
+    text = (ROOT / "docs" / landing).read_text(encoding="utf-8")
+    for page in others:
+        assert f"]({Path(page).relative_to(product).as_posix()})" in text, page
 
 
 def test_the_overview_leaves_room_for_the_lifecycle_picture_after_its_first_paragraph() -> None:
@@ -118,17 +141,32 @@ def test_the_overview_leaves_room_for_the_lifecycle_picture_after_its_first_para
     assert paragraphs[2].startswith("{## The job lifecycle picture belongs here")
 
 
-def test_every_endpoint_record_is_cited_by_a_page_of_the_section(records, rendered) -> None:
-    cited = {record_id for page in rendered.values() for record_id in page.citations.record_ids}
-    endpoints = {r.id for r in records.values() if r.kind == "endpoint" and r.product == SECTION}
+@pytest.mark.parametrize("product", SECTIONS)
+def test_every_endpoint_record_is_cited_by_a_page_of_the_section(product, records, rendered):
+    cited = {i for page in section_pages(product) for i in rendered[page].citations.record_ids}
+    endpoints = {r.id for r in records.values() if r.kind == "endpoint" and r.product == product}
     assert endpoints and endpoints - cited == set()
 
 
-def test_every_record_of_the_section_is_cited_somewhere(records, rendered) -> None:
+@pytest.mark.parametrize("product", list(PRODUCTS))
+def test_every_record_of_the_product_is_cited_somewhere(product, records, rendered) -> None:
     cited = {record_id for page in rendered.values() for record_id in page.citations.record_ids}
     assert (
-        sorted(r.id for r in records.values() if r.product == SECTION and r.id not in cited) == []
+        sorted(r.id for r in records.values() if r.product == product and r.id not in cited) == []
     )
+
+
+@pytest.mark.parametrize("product", SECTIONS)
+def test_every_how_to_relation_leads_to_the_other_product(product, rendered) -> None:
+    related = {
+        page: rendered[page].meta["same_task"]
+        for page in section_pages(product)
+        if "same_task" in rendered[page].meta
+    }
+    assert related, "each product shares at least one task with another"
+    for page, other in related.items():
+        assert other.split("/", 1)[0] in SECTIONS and other.split("/", 1)[0] != product
+        assert rendered[other].meta["same_task"] == page
 
 
 @pytest.mark.parametrize(
@@ -184,15 +222,16 @@ def test_where_zohos_sources_disagree_the_page_cites_both(page: str, both_sides,
     assert [record_id for record_id in both_sides if record_id not in cited] == []
 
 
-def test_every_code_record_is_shown_on_a_page_of_the_section(records) -> None:
+@pytest.mark.parametrize("product", SECTIONS)
+def test_every_code_record_is_shown_on_a_page_of_the_section(product, records) -> None:
     shown = {
         record_id
-        for page in SECTION_PAGES
+        for page in section_pages(product)
         for call in find_macro_calls((ROOT / "docs" / page).read_text(encoding="utf-8"))
         if call.name == "code"
         for record_id in call.ids
     }
-    code_records = {r.id for r in records.values() if r.kind == "code" and r.product == SECTION}
+    code_records = {r.id for r in records.values() if r.kind == "code" and r.product == product}
     assert code_records and code_records == shown
 
 
@@ -228,10 +267,11 @@ _TRACER = textwrap.dedent(
 )
 
 
+@pytest.mark.parametrize("product", SECTIONS)
 def test_every_function_shown_as_a_code_sample_runs_in_the_example_tests(
-    records, tmp_path: Path
+    product, records, tmp_path: Path
 ) -> None:
-    shown = [r for r in records.values() if r.kind == "code" and r.product == SECTION]
+    shown = [r for r in records.values() if r.kind == "code" and r.product == product]
     files = {r.facts["file"] for r in shown}
     assert len(files) == 1, "the trace below watches one example file"
     (tmp_path / "beam_trace_plugin.py").write_text(_TRACER, encoding="utf-8")
