@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from macros.checks import read_mkdocs_yml
+from macros.checks import read_mkdocs_yml, read_settings
 from macros.contract import find_macro_calls
 from macros.frontmatter import read_front_matter
 from macros.pages import PageRenderer
@@ -61,7 +61,7 @@ def section_pages(product: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def records():
-    found, problems = load_records(ROOT)
+    found, problems = load_records(ROOT, hosts=read_settings(ROOT).hosts)
     assert [str(p) for p in problems] == []
     return found
 

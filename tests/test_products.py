@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import TEST_HOSTS
 
 from macros.pages import PageRenderer
 from macros.records import duplicate_records, load_records
@@ -49,7 +50,7 @@ def records(tmp_path: Path):
             "sources/two/r.yml": ENDPOINT.format(p="two", size="25MB"),
         },
     )
-    found, problems = load_records(tmp_path)
+    found, problems = load_records(tmp_path, hosts=TEST_HOSTS)
     assert problems == []
     return found
 
@@ -167,7 +168,7 @@ def test_a_record_repeated_in_another_product_is_a_likely_duplicate(tmp_path: Pa
             "sources/one/s.yml": same.replace("id: one.", "id: mine."),
         },
     )
-    records, _ = load_records(tmp_path)
+    records, _ = load_records(tmp_path, hosts=TEST_HOSTS)
     found = duplicate_records(records.values())
     # Only across products: a second record in the same product is not this check's business.
     assert [(p.location.path, p.code) for p in found] == [
