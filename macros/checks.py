@@ -23,7 +23,15 @@ from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .products import products_without_pages
-from .records import DEFAULT_HOSTS, QUOTED_KINDS, Record, invalid_record_ids, load_records
+from .records import (
+    DEFAULT_HOSTS,
+    QUOTED_KINDS,
+    Record,
+    duplicate_records,
+    invalid_record_ids,
+    load_records,
+)
+from .relations import relation_problems
 from .repo_links import file_base
 from .settings import layout_problems, settings_problems
 from .site_rules import site_problems
@@ -167,6 +175,8 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
         settings.docs_dir,
         (page.path.removeprefix(in_docs) for page in pages),
     )
+    problems += relation_problems(pages, settings.products, settings.docs_dir)
+    problems += duplicate_records(records.values())
     problems += unused_sources(records, pages)
     problems += stale_sources(records.values(), today, settings.review_days)
     problems += pages_outside_nav(settings, pages)

@@ -46,8 +46,11 @@ def macro_calls(parsed: Iterable[nodes.Node]) -> list[MacroCall]:
         ):
             # fact("id", "field") names a field second; every other argument is a source id.
             id_args = call.args[:1] if call.node.name == "fact" else call.args
+            # "" is compare_table()'s "nothing on this side", not an id.
             ids = tuple(
-                a.value for a in id_args if isinstance(a, nodes.Const) and isinstance(a.value, str)
+                a.value
+                for a in id_args
+                if isinstance(a, nodes.Const) and isinstance(a.value, str) and a.value
             )
             calls.append(MacroCall(call.node.name, ids, call.lineno))
     return sorted(calls, key=lambda c: c.line)

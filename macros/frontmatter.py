@@ -101,6 +101,8 @@ FRONT_MATTER_KEYS: dict[str, Callable[[yaml.Node, str], Any]] = {
     "summary": yn.text,
     "type": yn.text,
     "product": yn.text,
+    # The page for the same task in another product (macros/relations.py checks both ends).
+    "same_task": yn.text,
     "hide": _hide,
     "search": _search,
 }

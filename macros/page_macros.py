@@ -1,4 +1,4 @@
-"""The macros a page can call: cite, endpoint, scopes, fact, code, link and the two tables.
+"""The macros a page can call: cite, endpoint, scopes, fact, code, link and the three tables.
 
 Owns: resolving ids to records, placing citations, and turning a writer's mistake in a call into
 a problem at its line. Does not own: markup (render.py), numbering (citations.py) or Jinja.
@@ -30,6 +30,7 @@ MACRO_USAGE = {
     "link": 'link("source-id")',
     "scope_table": 'scope_table("endpoint-id", "another-endpoint-id", ...)',
     "fields_table": 'fields_table("config-id", "another-config-id", ...)',
+    "compare_table": 'compare_table("left-id", "right-id", "next-left-id", "next-right-id", ...)',
 }
 MACRO_NAMES = tuple(MACRO_USAGE)
 SOURCES_HINT = "Source ids are listed by 'python -m macros sources'"
@@ -61,12 +62,14 @@ class PageMacros:
         records: Mapping[str, Record],
         out: ModuleType = render,
         invalid: Mapping[str, Location] | None = None,
+        products: Mapping[str, str] | None = None,
     ):
         """out is the backend that writes the markup: render (the site) or render_plain (the
         page's Markdown copy); both offer the same functions. invalid: the ids of records that
-        exist but failed their own checks, and where."""
+        exist but failed their own checks, and where. products names each product."""
         self.path, self.lines, self.records, self.out = path, lines, records, out
         self.invalid = invalid or {}
+        self.products = products or {}
         self.citations = Citations()
         self.problems: list[Problem] = []
         self.calls: list[MacroCall] | None = None  # set once the page's template is parsed
@@ -290,6 +293,60 @@ class PageMacros:
         for row, (_, marker) in zip(cells, rows, strict=True):
             row[0] = row[0] + marker
         return self.out.table([self.out.column_heading(c) for c in columns], cells)
+
+    def compare_table(self, *record_ids: str) -> render.Markup:
+        """Two products side by side: ids in pairs (left product, right product), one row each.
+
+        A pair may hold endpoint records (request and scopes) or config records (a limit or other
+        value); "" stands for an operation the product's pages do not document.
+        """
+        line = template_line()
+        if not record_ids or len(record_ids) % 2:
+            return self.problem(
+                line,
+                f"compare_table() needs its ids in pairs, one per product, and was given "
+                f"{len(record_ids)}",
+                f'Write it as {MACRO_USAGE["compare_table"]}; use "" where a product has nothing',
+                "macro-arguments",
+            )
+        kinds = ("endpoint", "config")
+        found = [
+            None if record_id == "" else self._record("compare_table", record_id, kinds, line)
+            for record_id in record_ids
+        ]
+        if any(f is None and i != "" for f, i in zip(found, record_ids, strict=True)):
+            return self.out.unresolved_marker()
+        columns: list[str | None] = [None, None]
+        for index, record in enumerate(found):
+            if record is None:
+                continue
+            side = index % 2
+            if columns[side] is None:
+                columns[side] = record.product
+            elif record.product != columns[side]:
+                return self.problem(
+                    line,
+                    f"compare_table() column {side + 1} mixes products: '{record.id}' belongs to "
+                    f"{record.product}, the column to {columns[side]}",
+                    "Put each product's ids on the same side of every pair "
+                    "(the first id of a pair on the left)",
+                    "macro-arguments",
+                )
+        if None in columns or columns[0] == columns[1]:
+            return self.problem(
+                line,
+                "compare_table() needs a record of two different products, one on each side",
+                "Give each pair one id of the left product and one of the right product",
+                "macro-arguments",
+            )
+        rows = [
+            [
+                self.out.comparison_cell(r, self._marker(r, line)) if r else self.out.not_documented()
+                for r in found[start : start + 2]
+            ]
+            for start in range(0, len(found), 2)
+        ]
+        return self.out.table([self.products.get(p, p) for p in columns], rows)
 
     def as_context(self) -> dict[str, Callable[..., render.Markup]]:
         return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}

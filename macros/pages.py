@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -19,7 +19,7 @@ from jinja2 import nodes
 from jinja2.sandbox import SecurityError
 from markupsafe import escape
 
-from . import render
+from . import relations, render
 from .citations import Citations
 from .claims import claim_problems
 from .contract import MacroCall, contract_problems, macro_calls, nesting_problems
@@ -50,6 +50,7 @@ class RenderedPage:
     # Ids the page names, found without rendering it; set only when the page has errors, so a
     # page that failed to render still counts as citing its records.
     named_ids: frozenset[str] = frozenset()
+    meta_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> file line
 
 
 # --- plain pages without Jinja's compiler ---------------------------------------------------------
@@ -87,7 +88,8 @@ def _render_plain_calls(template_source: str, macros: PageMacros) -> str | None:
         line += text.count("\n")
         name = match.group(1)
         args = tuple(value[1:-1] for value in _QUOTED_VALUE.findall(match.group(2)))
-        calls.append(MacroCall(name, args[:1] if name == "fact" else args, line))  # as macro_calls
+        ids = tuple(a for a in (args[:1] if name == "fact" else args) if a)  # as macro_calls
+        calls.append(MacroCall(name, ids, line))
         token = _CALL_LINE.set(line)
         try:
             out.append(str(escape(context[name](*args))))
@@ -206,7 +208,7 @@ class PageRenderer:
         template_source = "\n" * matter.end_line + "\n".join(lines[matter.end_line :])
         if source.endswith("\n"):
             template_source += "\n"
-        macros = PageMacros(path, lines, self.records, out, self.invalid)
+        macros = PageMacros(path, lines, self.records, out, self.invalid, self.products)
         body = ""
         try:
             with bounded_render():
@@ -246,7 +248,7 @@ class PageRenderer:
             )
             if matter.values.get("type") == "how-to":
                 problems += claim_problems(path, lines, self.records)
-        markdown = self._assemble(matter, body.lstrip("\n"), macros.citations, out)
+        markdown = self._assemble(path, matter, body.lstrip("\n"), macros.citations, out)
         if any(p.code in _TOO_COSTLY for p in problems):
             markdown = ""  # the build fails anyway; MkDocs must not spend minutes converting it
         named = (
@@ -262,6 +264,7 @@ class PageRenderer:
             sorted(problems),
             matter.end_line + 1,
             named,
+            meta_lines=dict(matter.lines),
         )
 
     def _product_folder(self, path: str) -> str | None:
@@ -393,7 +396,7 @@ class PageRenderer:
         return ""
 
     def _assemble(
-        self, matter: FrontMatter, body: str, citations: Citations, out: ModuleType
+        self, path: str, matter: FrontMatter, body: str, citations: Citations, out: ModuleType
     ) -> str:
         """The writer's body with the generated parts around it."""
         parts = []
@@ -401,6 +404,10 @@ class PageRenderer:
         if values.get("type") == "how-to" and {"title", "summary"} <= values.keys():
             kicker = f"How-to · {self.products.get(values.get('product', ''), values.get('product', ''))}"
             parts.append(out.page_head(kicker, values["title"], values["summary"]))
+            other = relations.same_task_target(values.get("same_task"), self.products)
+            if other is not None:
+                link = relations.relative_link(path, other.path)
+                parts.append(out.same_task_link(self.products[other.product], link))
         parts.append(body.rstrip("\n") + "\n")
         if values.get("type") == "how-to":
             parts.append(out.disclaimer())

@@ -30,7 +30,8 @@ from .pages import PageRenderer, RenderedPage
 from .problems import Problem
 from .products import products_without_pages
 from .publish import Busy, OutputNotWritable, Staging
-from .records import DEFAULT_HOSTS, load_records
+from .records import DEFAULT_HOSTS, duplicate_records, load_records
+from .relations import relation_problems
 from .repo_links import file_base
 from .settings import layout_problems, problems_by_option
 from .site_files import SiteFiles, SiteSettings
@@ -93,6 +94,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         records, problems = load_records(
             self.root, self.config.sources, self.records_cache, hosts=tuple(self.config.hosts)
         )
+        problems += duplicate_records(records.values())
         if problems:
             # Nothing will be built; still report every page's problems, as check does, so a
             # page citing a broken record says so rather than calling the id unknown.
@@ -232,6 +234,14 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         )
         _report(empty)
         self.page_problems += empty
+        # Checked here, where every page is rendered: a relation has two ends.
+        related = relation_problems(
+            [page.rendered for page in self.pages],
+            self.config.products,
+            _shown(Path(config.docs_dir), self.root),
+        )
+        _report(related)
+        self.page_problems += related
         self.citing = outputs.citing_pages(self.pages)
         self.sources_pages = {}
         self.site_files.start(_site_settings(config), self.renderer, self.pages)

@@ -774,3 +774,27 @@ def _file_state(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return state.st_mtime_ns, state.st_size, state.st_ino
+
+
+def duplicate_records(records: Iterable[Record]) -> list[Problem]:
+    """A problem for each record that repeats, in another product, a record with the same official
+    page and the same facts: one fact belongs in one record that both products cite."""
+    first_seen: dict[tuple[str, str, str], Record] = {}
+    problems = []
+    for record in sorted(records, key=lambda r: (r.location.path, r.location.line)):
+        key = (record.url, record.kind, repr(sorted(record.facts.items())))
+        first = first_seen.setdefault(key, record)
+        if first is not record and first.product != record.product:
+            problems.append(
+                Problem(
+                    record.at("id"),
+                    f"'{record.id}' ({record.product}) has the same official page and the same "
+                    f"facts as '{first.id}' ({first.product}) at {first.at('id')}, so it is "
+                    "likely a duplicate",
+                    "Keep one record where both products can cite it (a shared product such as "
+                    "zoho-accounts), cite it from both, and delete the other",
+                    "duplicate-record",
+                )
+            )
+    return problems
+

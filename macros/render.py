@@ -188,11 +188,36 @@ def page_head(kicker: str, title: str, summary: str) -> str:
     )
 
 
+def same_task_link(product_name: str, link: str) -> str:
+    """The line under a how-to's title that leads to the same task in the other product."""
+    return f"[The same task in {text(product_name)}]({link}){{ .bh-same-task }}\n"
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[Markup]]) -> Markup:
     """A Markdown table (the macro must stand on its own line, after a blank line)."""
     lines = ["| " + " | ".join(str(text(h)) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return Markup("\n".join(lines))
+
+
+def comparison_cell(record: Record, marker: Markup) -> Markup:
+    """One product's side of a comparison row: what the record is, then its request and scopes
+    (an endpoint) or its value (a config record), all on one table line."""
+    facts = record.facts
+    if record.kind == "endpoint":
+        shown = f"{endpoint(record)}<br>Scopes: {scope_expression(facts['scopes'])}"
+    elif "value" in facts:
+        shown = str(code(facts["value"]))
+    elif "values" in facts:
+        # No "and"/"or": whether the values are alternatives depends on the record.
+        shown = ", ".join(str(code(v)) for v in facts["values"])
+    else:
+        shown = "; ".join(f"{text(column_heading(k))}: {code(v)}" for k, v in facts["fields"].items())
+    return Markup(f"{text(record.title)}{marker}<br>{shown}")
+
+
+def not_documented() -> Markup:
+    return Markup("Not on the pages checked")
 
 
 _ACRONYMS = {"api": "API", "url": "URL", "id": "ID", "dc": "DC", "oauth": "OAuth", "csv": "CSV"}

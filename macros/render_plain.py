@@ -126,3 +126,25 @@ def disclaimer() -> str:
 
 def page_head(kicker: str, title: str, summary: str) -> str:
     return f"{text(kicker)}\n\n# {text(title)}\n\n{text(summary)}\n"
+
+
+def comparison_cell(record: Record, marker: Markup) -> Markup:
+    """One product's side of a comparison row, on one table line (as render.comparison_cell)."""
+    facts = record.facts
+    if record.kind == "endpoint":
+        shown = f"{endpoint(record)}; scopes: {scope_expression(facts['scopes'])}"
+    elif "value" in facts:
+        shown = str(code(facts["value"]))
+    elif "values" in facts:
+        shown = ", ".join(str(code(v)) for v in facts["values"])
+    else:
+        shown = "; ".join(f"{text(column_heading(k))}: {code(v)}" for k, v in facts["fields"].items())
+    return Markup(f"{text(record.title)}{marker}: {shown}")
+
+
+def not_documented() -> Markup:
+    return Markup("Not on the pages checked")
+
+
+def same_task_link(product_name: str, link: str) -> str:
+    return f"[The same task in {text(product_name)}]({url(link)})\n"

@@ -370,10 +370,13 @@ def test_every_endpoint_record_matches_zohos_openapi_files_or_is_allow_listed(ca
     out, err = capsys.readouterr()
     assert out == "", out
     assert code == 0, err
-    # Every endpoint record was held to the files: none slipped through as "another version".
+    # Every Zoho CRM endpoint record was held to the files: none slipped through as "another
+    # version". (The files describe Zoho CRM; other products' records are another API.)
     records, _ = load_records(ROOT)
     parsed = [vendor.read_spec(file)[0] for file in specs]
     comparison = vendor.compare(records, parsed)
-    endpoints = sorted(r.id for r in records.values() if r.kind == "endpoint")
+    endpoints = sorted(
+        r.id for r in records.values() if r.kind == "endpoint" and r.product == "zoho-crm"
+    )
     assert sorted(comparison.compared) == endpoints
     assert comparison.uncovered == []
