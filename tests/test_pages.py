@@ -258,7 +258,7 @@ def test_the_sandbox_refuses_escapes_at_their_line(
         pytest.param(
             "{{ cycler.__init__.__globals__ }}",
             "the page uses 'cycler', which does not exist in pages. Use only the Beam Help macros: "
-            "cite, endpoint, scopes, fact, code, link, scope_table, fields_table. [undefined]",
+            "cite, endpoint, scopes, fact, code, link, scope_table, fields_table, compare_table. [undefined]",
             id="no-jinja-globals",
         ),
         pytest.param(
