@@ -291,6 +291,9 @@ def _endpoint_record(product: Product, topic: Topic, slug: str, rng: random.Rand
         "title": f"{slug.replace('-', ' ').capitalize()} ({product.name} API v3)",
         "url": f"{URL_BASE}/{product.slug}/api/v3/{topic.slug}/{slug}.html",
         "verified_on": VERIFIED_ON,
+        "quote": f"Use this API to {slug.replace('-', ' ')} in {product.name}. The request must "
+        "carry a valid OAuth token with the required scope, and the response returns the "
+        "details in JSON format.",
         "method": method,
         "path": f"/{product.api}/v3/{topic.slug}/{object_part}/{{id}}",
         "host": "api-domain",
@@ -324,6 +327,8 @@ def _config_record(product: Product, topic: Topic, slug: str, rng: random.Random
         "title": f"Limits for {slug.replace('-', ' ')} in {product.name}",
         "url": f"{URL_BASE}/{product.slug}/api/v3/{topic.slug}/limits.html",
         "verified_on": VERIFIED_ON,
+        "quote": f"The limit for {slug.replace('-', ' ')} applies to each organization; requests "
+        "beyond it are rejected with an error code until the current window ends.",
     }
     if rng.random() < 0.5:
         record["value"] = f"{rng.choice((100, 200, 1000, 5000, 25000))} per request"
@@ -338,6 +343,8 @@ def _doc_record(product: Product, topic: Topic, slug: str) -> dict:
         "title": f"{product.name} help: {slug.replace('-', ' ')}",
         "url": f"{URL_BASE}/{product.slug}/help/{topic.slug}/{slug}.html",
         "verified_on": VERIFIED_ON,
+        "quote": f"This page explains how to {slug.replace('-', ' ')} in {product.name}: the "
+        "steps, the permissions you need and the errors you may see.",
         "publisher": "Zoho (synthetic benchmark record)",
     }
 
@@ -368,6 +375,8 @@ def plan_site(pages: int, seed: int = 7) -> SitePlan:
             "title": f"{name} API developer guide",
             "url": f"{URL_BASE}/{slug}/api/v3/index.html",
             "verified_on": VERIFIED_ON,
+            "quote": f"The {name} API lets you read and change the data of your organization "
+            "from your own applications over HTTPS.",
         }
         files[f"sources/{slug}/docs.yml"] = [guide_id]
         for function in functions:

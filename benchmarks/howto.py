@@ -96,8 +96,10 @@ class PlainWriter:
         definitions = []
         for record_id, number in self.numbers.items():
             record = self.records[record_id]
+            quote = f' "{record["quote"]}"' if record.get("quote") else ""
             definitions.append(
-                f"[^{number}]: [{record['title']}]({record['url']}) · verified {record['verified_on']}"
+                f"[^{number}]: [{record['title']}]({record['url']}) · verified "
+                f"{record['verified_on']}{quote}"
             )
         return (
             f'<p class="bh-disclaimer">{DISCLAIMER}</p>\n\n'

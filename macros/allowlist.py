@@ -48,6 +48,9 @@ ATTRIBUTES = {
     "abbr": {"title"},
     "code": {"data-lang"},  # not a data-* wildcard: the theme's scripts read data-md-* names
     "span": {"data-linenos"},
+    # Material's search leaves a heading's section out of the index (the generated Sources
+    # cited heading carries it); it runs nothing.
+    **{f"h{level}": {"data-search-exclude"} for level in range(1, 7)},
 }
 _ARIA = re.compile(r"aria-[a-z]+")
 # The only inline style Markdown writes: table column alignment.

@@ -188,15 +188,43 @@ def _group_anchor(name: str) -> str:
     return "group-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def sources_page_markdown(
+@dataclass(frozen=True)
+class SourcesPage:
+    """A product's sources page in two parts: the Markdown that MkDocs converts (front matter,
+    title, summary and a heading per group, so the table of contents lists the groups), and the
+    records' HTML, set in where each group's placeholder comment stands once it is HTML.
+
+    The records are most of the page and are HTML already. Sent through Markdown they were read
+    by three HTML parsers written in Python (Markdown's raw-HTML blocks, MkDocs' anchor finder,
+    the search index) at a cost of seconds per build, for nothing: Markdown must not act on them
+    (record values are text), and the search index is for the guides' words, not record fields.
+    """
+
+    markdown: str
+    blocks: tuple[tuple[str, str], ...]  # (placeholder comment, the group's records as HTML)
+    anchors: frozenset[str]  # element ids the records add: links to them are valid
+
+    def fill(self, html: str) -> str:
+        """The page's HTML (or Markdown) with each group's records in place of its placeholder."""
+        for placeholder, block in self.blocks:
+            html = html.replace(placeholder, block, 1)
+        return html
+
+    @property
+    def text(self) -> str:
+        """The whole page as one Markdown text, records in place (as raw HTML blocks)."""
+        return self.fill(self.markdown)
+
+
+def sources_page(
     product_name: str,
     records: Sequence[Record],
     citing: Mapping[str, Sequence[PageInfo]],
     page_url: str,
     code_base: str | None = None,
-) -> str:
+) -> SourcesPage:
     """The per-product sources page: every record with its facts, official link, verified date
-    and the pages citing it. Raw HTML blocks, so record text is never read as Markdown."""
+    and the pages citing it. Raw HTML, so record text is never read as Markdown."""
     title = f"Sources for {product_name}"
     lines = [
         "---",
@@ -217,13 +245,29 @@ def sources_page_markdown(
     groups: dict[str, list[Record]] = {}
     for record in records:
         groups.setdefault(_group_name(record), []).append(record)
+    blocks = []
     for name, members in groups.items():
-        lines += [f"## {render.text(name)} {{: #{_group_anchor(name)} }}", ""]
-        lines += [
+        anchor = _group_anchor(name)
+        placeholder = f"<!-- bh-records {anchor} -->"
+        lines += [f"## {render.text(name)} {{: #{anchor} }}", "", placeholder, ""]
+        block = "".join(
             _record_block(record, citing.get(record.id, ()), page_url, code_base)
             for record in members
-        ]
-    return "\n".join(lines)
+        )
+        blocks.append((placeholder, block))
+    anchors = frozenset(a for r in records for a in (r.id, f"{r.id}-title"))
+    return SourcesPage("\n".join(lines), tuple(blocks), anchors)
+
+
+def sources_page_markdown(
+    product_name: str,
+    records: Sequence[Record],
+    citing: Mapping[str, Sequence[PageInfo]],
+    page_url: str,
+    code_base: str | None = None,
+) -> str:
+    """The sources page as one Markdown text (records as raw HTML blocks)."""
+    return sources_page(product_name, records, citing, page_url, code_base).text
 
 
 def _record_block(
@@ -336,7 +380,8 @@ def sources_json(
             for record in sorted(records, key=lambda r: r.id)
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # Compact: tools read it, and indentation made up half of its bytes.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 # --- structured data ------------------------------------------------------------------------------

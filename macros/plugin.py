@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Section
 from mkdocs.utils import CountHandler
 
-from . import allowlist, outputs, static_files
+from . import allowlist, minify, outputs, static_files
 from .builddate import BadBuildDate, date_builds_from_content
 from .checks import DEFAULT_REVIEW_DAYS, render_pages, stale_sources, unquoted_sources
 from .frontmatter import read_page
@@ -244,6 +244,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.page_problems += related
         self.citing = outputs.citing_pages(self.pages)
         self.sources_pages = {}
+        self.sources_parts: dict[str, outputs.SourcesPage] = {}
         self.site_files.start(_site_settings(config), self.renderer, self.pages)
         for product, name in self.config.products.items():
             uri = outputs.sources_page_uri(product)
@@ -254,10 +255,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
             )
             records = [r for r in self.records.values() if r.product == product]
-            file.content_string, file.unchanged = self.site_files.sources_page(
+            parts, file.unchanged = self.site_files.sources_page(
                 uri,
                 partial(
-                    outputs.sources_page_markdown,
+                    outputs.sources_page,
                     name,
                     records,
                     self.citing,
@@ -265,6 +266,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                     self.renderer.code_base,
                 ),
             )
+            file.content_string = parts.markdown  # the records are set in after conversion
+            self.sources_parts[file.src_uri] = parts
             files.append(file)
             self.sources_pages[product] = file.url
         return files
@@ -286,7 +289,11 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 html, rendered.path, page.file.content_string, rendered.body_line
             )
         else:  # a sources page, made from the records by the generator
-            problems = allowlist.page_problems(html, page.file.src_uri, "", 1)
+            parts = self.sources_parts.get(page.file.src_uri)
+            whole = parts.fill(html) if parts is not None else html
+            problems = allowlist.page_problems(whole, page.file.src_uri, "", 1)
+            if parts is not None and getattr(page, "present_anchor_ids", None) is not None:
+                page.present_anchor_ids |= parts.anchors  # links to a record stay checked
         self.page_problems += problems
         _report(problems)
 
@@ -300,7 +307,11 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
         return outputs.inline_svg_images(html, page.url, load)
 
+    @event_priority(-100)  # after the search plugin has indexed the page
     def on_page_context(self, context, page, config, nav):
+        parts = getattr(self, "sources_parts", {}).get(page.file.src_uri)
+        if parts is not None:  # checked with the page in on_page_content; not for the index
+            page.content = parts.fill(page.content)
         # Always overwritten, so front matter cannot put its own markup into <head>.
         page.meta["beam_json_ld"] = ""
         info = getattr(self, "page_info", {}).get(page.file.src_uri)
@@ -315,6 +326,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             )
             page.meta["beam_json_ld"] = outputs.json_ld_script(article)
         return context
+
+    @event_priority(-100)  # the theme and every other plugin have written the page
+    def on_post_page(self, output, page, config):
+        return minify.page(output)
 
     def on_build_error(self, error):
         logging.getLogger("mkdocs").removeHandler(getattr(self, "counter", logging.NullHandler()))

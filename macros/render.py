@@ -169,8 +169,10 @@ def sources_list(
         )
     # Readers judge a page by its least recently checked fact, so say when that was.
     oldest = min(record.verified_on for _, record, _ in entries)
+    # data-search-exclude: the search index is for the page's own words; the list's titles,
+    # dates and back-links would make a tenth of it, and match every page citing a record.
     return (
-        "## Sources cited {: #sources-cited }\n\n"
+        "## Sources cited {: #sources-cited data-search-exclude }\n\n"
         f'<p class="bh-oldest-verified">The oldest of these sources was verified on '
         f'<time datetime="{oldest}">{oldest}</time>.</p>\n\n'
         '<ol class="bh-sources">\n' + "\n".join(items) + "\n</ol>\n"

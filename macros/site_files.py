@@ -31,7 +31,7 @@ class SiteFiles:
     def __init__(self) -> None:
         self._key: tuple | None = None
         self.reused = False
-        self._sources_pages: dict[str, str] = {}
+        self._sources_pages: dict[str, outputs.SourcesPage] = {}
         self._site_texts: dict[str, str] | None = None
         self._markdown: dict[str, tuple[tuple, str]] = {}
         self._renderer: PageRenderer | None = None
@@ -53,12 +53,14 @@ class SiteFiles:
         if not self.reused:
             self._site_texts = None
 
-    def sources_page(self, uri: str, make: Callable[[], str]) -> tuple[str, bool]:
-        """A product's sources page text, and whether it is the same as the last build's."""
+    def sources_page(
+        self, uri: str, make: Callable[[], outputs.SourcesPage]
+    ) -> tuple[outputs.SourcesPage, bool]:
+        """A product's sources page, and whether it is the same as the last build's."""
         previous = self._sources_pages.get(uri)
-        text = previous if previous is not None and self.reused else make()
-        self._sources_pages[uri] = text
-        return text, previous == text
+        page = previous if previous is not None and self.reused else make()
+        self._sources_pages[uri] = page
+        return page, previous == page
 
     def write(
         self,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 # The spec's TextDirectiveExplicitChar: URL code points that a directive may hold as they are.
@@ -80,6 +81,8 @@ def _first_run(words: list[str], run: list[str], start: int) -> int:
     return next(i for i in range(start, len(folded)) if folded[i : i + len(target)] == target)
 
 
+# A record's link is written on every page citing it and on its sources page: made once.
+@lru_cache(maxsize=16384)
 def with_text_fragment(url: str, quote: str, prefix: str = "", suffix: str = "") -> str:
     """`url` with a text directive for `quote`. An element fragment (`#section`) stays in front
     of the directive (`#section:~:text=...`), as the spec allows; a URL that already holds a

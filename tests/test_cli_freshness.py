@@ -22,7 +22,7 @@ def test_a_how_to_shows_the_oldest_verification_date_of_its_sources(tmp_path: Pa
     )
     # The page cites records verified on 2026-11-21 (first), 2026-11-20, 2026-11-20, 2026-11-22.
     assert (
-        "## Sources cited {: #sources-cited }\n\n"
+        "## Sources cited {: #sources-cited data-search-exclude }\n\n"
         '<p class="bh-oldest-verified">The oldest of these sources was verified on '
         '<time datetime="2026-11-20">2026-11-20</time>.</p>\n\n'
         '<ol class="bh-sources">\n'

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, built_page
@@ -217,6 +218,24 @@ def test_the_sources_page_shows_every_record_escaped_with_the_pages_citing_it() 
     )
 
 
+def test_the_sources_page_sets_its_records_in_after_markdown() -> None:
+    """MkDocs converts only the frame (title, summary, a heading per group); the records are
+    HTML already and go in where each group's placeholder stands, in record order."""
+    page = demo_page()
+    parts = outputs.sources_page(
+        "Demo Product", list(RECORDS.values()), outputs.citing_pages([page]), "demo/sources/"
+    )
+    assert 'class="bh-record"' not in parts.markdown and HOSTILE not in parts.markdown
+    html = markdown.markdown(
+        parts.markdown.split("---", 2)[2], extensions=["attr_list", "md_in_html", "toc"]
+    )
+    soup = BeautifulSoup(parts.fill(html), "html.parser")
+    assert [s["id"] for s in soup.select("section.bh-record")] == list(RECORDS)
+    assert soup.select_one("h2").find_next("section")["id"] == next(iter(RECORDS))
+    assert parts.anchors == {a for i in RECORDS for a in (i, f"{i}-title")}
+    assert parts.text == parts.fill(parts.markdown)
+
+
 def test_sources_json_holds_the_same_records_and_reverse_index() -> None:
     page = demo_page()
     data = json.loads(
@@ -366,6 +385,38 @@ def test_each_product_has_a_sources_page_with_every_record(
     for link in page.select("article .bh-cited-by a"):
         target = (built_site / product / "sources" / link["href"] / "index.html").resolve()
         assert target.is_file(), link["href"]
+
+
+def test_search_indexes_the_guides_words_not_the_generated_lists(built_site: Path) -> None:
+    """Titles, headings and prose are found; the Sources cited lists and the records' fields
+    on the sources pages are not (they are on the page, for readers, not in the index)."""
+    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = docs["docs"]
+    locations = [entry["location"] for entry in entries]
+    assert not [where for where in locations if where.endswith("#sources-cited")]
+    how_to = "zoho-crm/bulk-write/retrieve-bulk-write-jobs/"
+    assert f"{how_to}#common-pitfalls" in locations
+    assert not [e for e in entries if "Cited at" in e["text"] or "bh-sources" in e["text"]]
+    sources = [e for e in entries if e["location"].startswith("zoho-crm/sources/")]
+    assert sources and "Every source record" in sources[0]["text"]
+    assert not [e for e in sources if "verified" in e["text"].lower() or "quote" in e["text"]]
+    page = soup_of(built_site / how_to / "index.html")
+    assert page.select("article ol.bh-sources > li"), "the list is still on the page"
+    assert page.select_one("h2#sources-cited").get_text(strip=True).startswith("Sources cited")
+
+
+def test_built_pages_are_minified_but_keep_scripts_and_code_as_written(built_site: Path) -> None:
+    page = built_site / "zoho-crm" / "bulk-write" / "retrieve-bulk-write-jobs" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    assert "\n  " not in text.split("<pre", 1)[0], "indentation left outside code"
+    soup = soup_of(page)
+    config = json.loads(soup.select_one("script#__config").string)
+    assert config["base"] and "search" in config
+    json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    source = (ROOT / "examples" / "zoho_crm_bulk" / "client.py").read_text(encoding="utf-8")
+    code = soup.select_one("article .highlight pre code").get_text()
+    assert code.strip().split("\n")[1] in source.split("\n"), "code lost its line breaks"
+    assert re.search(r"\n {4}\S", code), "code lost its indentation"
 
 
 def test_every_how_to_has_tech_article_json_ld_with_its_citations(

@@ -149,6 +149,11 @@ def found(markup: str) -> list[str]:
             id="target-other-than-blank",
         ),
         pytest.param(
+            "<p data-search-exclude>x</p>",
+            ["<p> has the attribute data-search-exclude=, which pages may not use"],
+            id="search-exclude-off-a-heading",
+        ),
+        pytest.param(
             "<p>ends inside a comment <!-- never closed",
             [
                 "the page's HTML does not end where it should: a comment, an attribute's "
@@ -191,6 +196,10 @@ def test_the_allowlist_refuses_what_browsers_would_run_or_load(markup: str, what
             '<sup class="bh-cite" id="cite-a-1"><a class="footnote-ref" href="#source-a" '
             'aria-label="Source 1: A">[1]</a></sup>',
             id="citation-marker",
+        ),
+        pytest.param(
+            '<h2 id="sources-cited" data-search-exclude>Sources cited</h2>',
+            id="heading-left-out-of-search",
         ),
     ],
 )
