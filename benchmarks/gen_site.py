@@ -31,7 +31,6 @@ from howto import OursWriter, PlainWriter, how_to  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = ".beam-benchmark-site"  # only folders holding this file are ever deleted
-# The synthetic records link to this host, never to a real Zoho page, so the site allows it.
 
 
 # --- the real site's settings, tags and all ------------------------------------------------------

@@ -341,7 +341,9 @@ class PageMacros:
             )
         rows = [
             [
-                self.out.comparison_cell(r, self._marker(r, line)) if r else self.out.not_documented()
+                self.out.comparison_cell(r, self._marker(r, line))
+                if r
+                else self.out.not_documented()
                 for r in found[start : start + 2]
             ]
             for start in range(0, len(found), 2)

@@ -797,4 +797,3 @@ def duplicate_records(records: Iterable[Record]) -> list[Problem]:
                 )
             )
     return problems
-

@@ -214,7 +214,9 @@ def comparison_cell(record: Record, marker: Markup) -> Markup:
         # No "and"/"or": whether the values are alternatives depends on the record.
         shown = ", ".join(str(code(v)) for v in facts["values"])
     else:
-        shown = "; ".join(f"{text(column_heading(k))}: {code(v)}" for k, v in facts["fields"].items())
+        shown = "; ".join(
+            f"{text(column_heading(k))}: {code(v)}" for k, v in facts["fields"].items()
+        )
     return Markup(f"{text(record.title)}{marker}<br>{shown}")
 
 

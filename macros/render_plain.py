@@ -138,7 +138,9 @@ def comparison_cell(record: Record, marker: Markup) -> Markup:
     elif "values" in facts:
         shown = ", ".join(str(code(v)) for v in facts["values"])
     else:
-        shown = "; ".join(f"{text(column_heading(k))}: {code(v)}" for k, v in facts["fields"].items())
+        shown = "; ".join(
+            f"{text(column_heading(k))}: {code(v)}" for k, v in facts["fields"].items()
+        )
     return Markup(f"{text(record.title)}{marker}: {shown}")
 
 

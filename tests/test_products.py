@@ -132,7 +132,9 @@ def how_to(product: str, extra: str = "") -> str:
 def test_same_task_adds_a_link_to_the_other_products_page(records) -> None:
     page = render(records, how_to("two", "same_task: one/bulk/task.md"), "docs/two/bulk/task.md")
     assert page.problems == []
-    assert "[The same task in Product One](../../one/bulk/task.md){ .bh-same-task }" in page.markdown
+    assert (
+        "[The same task in Product One](../../one/bulk/task.md){ .bh-same-task }" in page.markdown
+    )
 
 
 def test_relations_must_name_each_other(records) -> None:

@@ -118,8 +118,7 @@ def test_sources_json_the_sources_page_and_page_markdown_carry_the_code_link(
     info = outputs.PageInfo("x.md", "x/", "x/index.html", "X", rendered, source)
     text = outputs.page_markdown(info, renderer, None)
     assert (
-        f"1. [Wait for a job]({link}) (official page: https://www.zoho.com/docs/jobs.html)"
-        in text
+        f"1. [Wait for a job]({link}) (official page: https://www.zoho.com/docs/jobs.html)" in text
     )
 
 

@@ -63,8 +63,9 @@ def test_the_api_domains_are_the_ones_the_data_centre_records_hold() -> None:
     assert recorded == BIGIN_API_DOMAINS
 
 
-@pytest.mark.parametrize(("centre", "domain"), [("eu", "https://www.zohoapis.eu"),
-                                                ("CA", "https://www.zohoapis.ca")])
+@pytest.mark.parametrize(
+    ("centre", "domain"), [("eu", "https://www.zohoapis.eu"), ("CA", "https://www.zohoapis.ca")]
+)
 def test_a_data_centre_gives_its_api_domain_in_any_case(centre: str, domain: str) -> None:
     assert bigin_api_domain(centre) == domain
 
