@@ -4,6 +4,7 @@ without failing because of the calendar alone."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import FIXTURES, TEST_HOSTS, make_fixture_site, run_mkdocs
@@ -48,4 +49,7 @@ def test_the_build_reports_stale_and_unquoted_records_without_failing(tmp_path: 
     ) in lines
     assert "[no-quote]" not in result.stdout
     built = (site / "site" / "index.html").read_text()
-    assert 'The oldest of these sources was verified on <time datetime="2026-11-20">' in built
+    # Pages are minified: attribute quotes are dropped where HTML does not need them.
+    assert re.search(
+        r'The oldest of these sources was verified on <time datetime="?2026-11-20"?>', built
+    )

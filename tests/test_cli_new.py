@@ -52,7 +52,7 @@ def test_the_unfilled_scaffold_fails_check_at_every_placeholder(site, capsys) ->
         "docs/demo/get-a-job.md:5: 'summary' is empty. Give summary a value. [empty-value]"
     )
     assert out.count("unknown source 'replace-with-a-source-id' in cite()") == 5
-    assert (code, err) == (1, f"4 records, 3 pages: 6 errors, 0 warnings, 0 notes. {ALL_QUOTED}")
+    assert (code, err) == (1, f"4 records, 3 pages: 7 errors, 0 warnings, 0 notes. {ALL_QUOTED}")
 
 
 def test_the_filled_in_scaffold_passes_check(site, capsys) -> None:
@@ -68,6 +68,8 @@ def test_the_filled_in_scaffold_passes_check(site, capsys) -> None:
     ):
         text = text.replace('"replace-with-a-source-id"', f'"{record_id}"', 1)
     page.write_text(text)
+    landing = site / "docs" / "demo" / "index.md"  # the product's landing page links each page
+    landing.write_text(landing.read_text() + "\n- [Get a job](get-a-job.md)\n")
     code, out, err = run_cli(capsys, "check", "--root", str(site), "--today", "2026-12-01")
     assert (code, out, err) == (
         0,

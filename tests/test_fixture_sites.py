@@ -96,6 +96,7 @@ REAL_RUNS = {
     "untouched. Fix the lines above. | Aborted with a BuildError!": "unknown-kind",
     "N problem(s) in pages; nothing was published. Fix the lines above. | Aborted with a "
     "BuildError!": "unknown-id",
+    "Aborted with 2 warnings in strict mode!": "uncited-claim",
 }
 PROBLEM = re.compile(r"\S+:\d+: .+ \[[a-z0-9-]+\]")
 
@@ -133,7 +134,9 @@ CHECK_ONLY = ("unused-source", "stale-source", "landing-page", "nav-order", "one
 
 def build_messages(case: Path) -> list[str]:
     """The messages of a case that the build prints too: all but the check-only ones."""
-    return [m for m in expected_messages(case) if not m.endswith(tuple(f"[{c}]" for c in CHECK_ONLY))]
+    return [
+        m for m in expected_messages(case) if not m.endswith(tuple(f"[{c}]" for c in CHECK_ONLY))
+    ]
 
 
 def assert_failed_build(case: Path, site: Path, last_good: Path, result) -> None:
