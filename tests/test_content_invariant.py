@@ -62,19 +62,23 @@ It matters {{{{ cite("{doc}") }}}}.
 - **The overview.** Read it again {{{{ cite("{doc}") }}}}.
 """
 
-BIGIN_RECORDS = NEW_RECORDS.replace("zoho-crm.bulk-read.invariant", "zoho-bigin.invariant")
+# The new product's own records: its own page, so they are not duplicates of the CRM ones.
+DESK_RECORDS = NEW_RECORDS.replace("zoho-crm.bulk-read.invariant", "zoho-desk.invariant").replace(
+    "https://www.zoho.com/crm/developer/docs/api/v8/bulk-read/overview.html",
+    "https://www.zoho.com/desk/developer/docs/",
+)
 
-BIGIN_LANDING = """\
+DESK_LANDING = """\
 ---
-title: Zoho Bigin
+title: Zoho Desk
 type: landing
-product: zoho-bigin
-summary: Guides for Zoho Bigin.
+product: zoho-desk
+summary: Guides for Zoho Desk.
 ---
 
-# Zoho Bigin
+# Zoho Desk
 
-- [Start with Bigin](start.md)
+- [Start with Desk](start.md)
 """
 
 
@@ -123,33 +127,33 @@ def add_a_how_to(repo: Path) -> None:
 
 
 def add_a_product(repo: Path) -> None:
-    """Zoho Bigin, by hand: products line, records, landing page, a how-to, nav and home link."""
+    """Zoho Desk, by hand: products line, records, landing page, a how-to, nav and home link."""
     replace_once(
         repo / "mkdocs.yml",
         "        zoho-crm: Zoho CRM\n",
-        "        zoho-crm: Zoho CRM\n        zoho-bigin: Zoho Bigin\n",
+        "        zoho-crm: Zoho CRM\n        zoho-desk: Zoho Desk\n",
     )
-    (repo / "sources/zoho-bigin").mkdir()
-    (repo / "sources/zoho-bigin/records.yml").write_text(BIGIN_RECORDS, encoding="utf-8")
-    (repo / "docs/zoho-bigin").mkdir()
-    (repo / "docs/zoho-bigin/index.md").write_text(BIGIN_LANDING, encoding="utf-8")
+    (repo / "sources/zoho-desk").mkdir()
+    (repo / "sources/zoho-desk/records.yml").write_text(DESK_RECORDS, encoding="utf-8")
+    (repo / "docs/zoho-desk").mkdir()
+    (repo / "docs/zoho-desk/index.md").write_text(DESK_LANDING, encoding="utf-8")
     page = HOW_TO.format(
-        what="start with Bigin",
-        product="zoho-bigin",
-        doc="zoho-bigin.invariant-doc",
-        limit="zoho-bigin.invariant-limit",
+        what="start with Desk",
+        product="zoho-desk",
+        doc="zoho-desk.invariant-doc",
+        limit="zoho-desk.invariant-limit",
     )
-    (repo / "docs/zoho-bigin/start.md").write_text(page, encoding="utf-8")
+    (repo / "docs/zoho-desk/start.md").write_text(page, encoding="utf-8")
     config = repo / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").rstrip("\n")
-        + "\n  - Zoho Bigin:\n      - zoho-bigin/index.md\n      - Start: zoho-bigin/start.md\n",
+        + "\n  - Zoho Desk:\n      - zoho-desk/index.md\n      - Start: zoho-desk/start.md\n",
         encoding="utf-8",
     )
     home = repo / "docs/index.md"
     home.write_text(
         home.read_text(encoding="utf-8")
-        + "\n## Zoho Bigin\n\nSee the [Zoho Bigin guides](zoho-bigin/index.md).\n",
+        + "\n## Zoho Desk\n\nSee the [Zoho Desk guides](zoho-desk/index.md).\n",
         encoding="utf-8",
     )
 
