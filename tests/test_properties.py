@@ -23,17 +23,19 @@ from macros.citations import CiteUse
 from macros.pages import PageRenderer
 from macros.problems import Location
 from macros.records import HOSTS, ID_PATTERN, METHODS, PARAMETER_PLACES, Record, load_records
+from macros.yamlnodes import BIDI_CONTROLS
 
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "pymdownx.highlight", "pymdownx.superfences"]
 
 ids = st.from_regex(ID_PATTERN, fullmatch=True).filter(lambda i: len(i) <= 40)
-# Text a writer might put in a record: any printable character of the Basic Multilingual Plane.
+# Text a writer might put in a record: any printable character of the Basic Multilingual Plane
+# except the bidirectional controls, which the loader refuses (`hidden-character`).
 texts = st.text(
     st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), max_codepoint=0xFFFF),
     min_size=1,
     max_size=40,
-).filter(lambda s: s.strip())
+).filter(lambda s: s.strip() and not BIDI_CONTROLS.search(s))
 
 
 # Text built from the pieces Markdown and HTML act on, so that hostile shapes come up often.
