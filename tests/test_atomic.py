@@ -9,10 +9,12 @@ removes it before it starts writing.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,17 +35,39 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     return {".": (folder.stat().st_ino, b""), **files}
 
 
-def good_site(tmp_path: Path, *build_args: str) -> tuple[Path, Path, dict]:
-    """A fixture site with a real last good build in it: (source folder, output, its files)."""
-    site = make_fixture_site(tmp_path)
-    (site / "docs" / "two.md").write_text("# Two\n\nSecond page.\n")
-    (site / "docs" / "three.md").write_text("# Three\n\nThird page.\n")
-    result = run_mkdocs(site, "build", "--strict", *build_args)
-    assert result.returncode == 0, result.stdout
-    output = site / (build_args[-1] if build_args else "site")
-    files = snapshot(output)
-    assert "index.html" in files and "two/index.html" in files
-    return site, output, files
+@pytest.fixture(scope="module")
+def first_builds(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """The fixture site with two more pages, built once per output place (and worker)."""
+    made: dict[tuple[str, ...], Path] = {}
+
+    def built(*build_args: str) -> Path:
+        if build_args not in made:
+            site = make_fixture_site(tmp_path_factory.mktemp("good"))
+            (site / "docs" / "two.md").write_text("# Two\n\nSecond page.\n")
+            (site / "docs" / "three.md").write_text("# Three\n\nThird page.\n")
+            result = run_mkdocs(site, "build", "--strict", *build_args)
+            assert result.returncode == 0, result.stdout
+            made[build_args] = site
+        return made[build_args]
+
+    return built
+
+
+@pytest.fixture
+def good_site(tmp_path: Path, first_builds) -> Callable[..., tuple[Path, Path, dict]]:
+    """A fixture site with a real last good build in it: (source folder, output, its files).
+    The build is a copy of one made earlier in the module: what these tests watch is how the
+    next build replaces whatever good output is there."""
+
+    def copy(*build_args: str) -> tuple[Path, Path, dict]:
+        site = tmp_path / "site-source"
+        shutil.copytree(first_builds(*build_args), site, symlinks=True)
+        output = site / (build_args[-1] if build_args else "site")
+        files = snapshot(output)
+        assert "index.html" in files and "two/index.html" in files
+        return site, output, files
+
+    return copy
 
 
 def assert_untouched(output: Path, files: dict) -> None:
@@ -60,10 +84,10 @@ def assert_untouched(output: Path, files: dict) -> None:
     ids=["default", "dash-d-sibling", "dash-d-nested"],
 )
 def test_a_failing_build_keeps_the_last_good_output_wherever_it_goes(
-    tmp_path: Path, output: str
+    good_site, tmp_path: Path, output: str
 ) -> None:
     args = () if output == "site" else ("-d", output)
-    site, out, files = good_site(tmp_path, *args)
+    site, out, files = good_site(*args)
     (site / "sources" / "demo" / "bad.yml").write_text(BAD_RECORD)
 
     result = run_mkdocs(site, "build", "--strict", *args)
@@ -74,8 +98,10 @@ def test_a_failing_build_keeps_the_last_good_output_wherever_it_goes(
     assert not out.with_name(out.name + ".building").exists()
 
 
-def test_a_page_problem_found_after_rendering_keeps_the_last_good_site(tmp_path: Path) -> None:
-    site, out, files = good_site(tmp_path)
+def test_a_page_problem_found_after_rendering_keeps_the_last_good_site(
+    good_site, tmp_path: Path
+) -> None:
+    site, out, files = good_site()
     (site / "docs" / "two.md").write_text('# Two\n\nSee {{ cite("demo.nope") }}.\n')
 
     result = run_mkdocs(site, "build", "--strict", "-d", "site")
@@ -88,9 +114,9 @@ def test_a_page_problem_found_after_rendering_keeps_the_last_good_site(tmp_path:
 
 @pytest.mark.parametrize("strict_from", ["mkdocs.yml", "command line"])
 def test_a_strict_warning_after_pages_are_written_keeps_the_last_good_site(
-    tmp_path: Path, strict_from: str
+    good_site, tmp_path: Path, strict_from: str
 ) -> None:
-    site, out, files = good_site(tmp_path)
+    site, out, files = good_site()
     if strict_from == "command line":
         config = site / "mkdocs.yml"
         config.write_text(config.read_text().replace("strict: true", "strict: false"))
@@ -106,10 +132,11 @@ def test_a_strict_warning_after_pages_are_written_keeps_the_last_good_site(
 
 
 def test_a_warning_logged_before_the_plugin_starts_still_stops_a_strict_build(
+    good_site,
     tmp_path: Path,
 ) -> None:
     """MkDocs counts every warning of the build; publishing must not miss one that came early."""
-    site, out, files = good_site(tmp_path)
+    site, out, files = good_site()
     (site / "early.py").write_text(
         "import logging\n"
         "from mkdocs.plugins import event_priority\n\n"
@@ -127,9 +154,11 @@ def test_a_warning_logged_before_the_plugin_starts_still_stops_a_strict_build(
     assert_untouched(out, files)
 
 
-def test_the_readme_build_command_keeps_the_last_good_site_when_it_fails(tmp_path: Path) -> None:
+def test_the_readme_build_command_keeps_the_last_good_site_when_it_fails(
+    good_site, tmp_path: Path
+) -> None:
     """`python3 dev.py build` runs the same strict build; its install step is skipped here only."""
-    site, out, files = good_site(tmp_path)
+    site, out, files = good_site()
     (site / "docs" / "two.md").write_text(BROKEN_LINK_PAGE)
     run_dev = (
         "import sys, dev; dev.set_up = lambda: None; "
@@ -200,9 +229,9 @@ def start_paused_build(site: Path, pause_at: str, marker: Path) -> subprocess.Po
 @pytest.mark.parametrize("pause_at", ["pages", "publish"])
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
 def test_an_interrupted_build_keeps_the_last_good_site(
-    tmp_path: Path, pause_at: str, signal_name: str
+    good_site, tmp_path: Path, pause_at: str, signal_name: str
 ) -> None:
-    site, out, files = good_site(tmp_path)
+    site, out, files = good_site()
     (site / "hooks_slow.py").write_text(SLOW_HOOK)
     config = site / "mkdocs.yml"
     config.write_text(config.read_text() + "hooks:\n  - hooks_slow.py\n")
@@ -236,10 +265,10 @@ def test_an_interrupted_build_keeps_the_last_good_site(
     assert snapshot(out).keys() == files.keys()
 
 
-def test_a_publish_cut_short_between_its_two_renames_is_repaired(tmp_path: Path) -> None:
+def test_a_publish_cut_short_between_its_two_renames_is_repaired(good_site, tmp_path: Path) -> None:
     """Killed after moving the old site aside but before moving the new one in: only
     `site.old` exists. The next build, even a failing one, puts it back first."""
-    site, out, files = good_site(tmp_path)
+    site, out, files = good_site()
     out.rename(site / "site.old")
     (site / "sources" / "demo" / "bad.yml").write_text(BAD_RECORD)
 

@@ -71,6 +71,10 @@ class ReadingPlan:
     other: str  # another page of the same product, for moving about with the navigation
     diagram_page: str | None  # a page with a hand-drawn diagram, if any page has one
     search: str  # words of the how-to's title that a reader would type
+    # The sources page of the product with the fewest records that still shows every kind of
+    # record the site has: the same template and markup as the largest, at a fraction of the
+    # work for a checker that looks at every element.
+    smallest_full_sources: str
 
 
 _SMALL_WORDS = {"how", "to", "in", "a", "an", "the", "and", "of", "for", "with", "your"}
@@ -104,7 +108,12 @@ def reading_plan() -> ReadingPlan:
     name_words = set(products[product].lower().split())
     words = [w for w in re.findall(r"\w+", title.lower()) if w not in _SMALL_WORDS | name_words]
     diagrams = [p for p in in_nav if ".bh-diagram" in (ROOT / "docs" / p).read_text("utf-8")]
+    kinds = {record.kind for record in report.records.values()}
+    records_of = {key: [r for r in report.records.values() if r.product == key] for key in products}
+    full = [key for key in products if {r.kind for r in records_of[key]} == kinds]
+    smallest = min(full or products, key=lambda key: len(records_of[key]))
     return ReadingPlan(
+        smallest_full_sources=f"{smallest}/sources/",
         product_name=products[product],
         landing=_url(landing),
         how_to=_url(how_to),
@@ -247,6 +256,22 @@ class Reader:
             and urlsplit(url).hostname != "127.0.0.1"
         ]
 
+    def new_tab(self):
+        """Another tab in the same browser context, its console errors recorded like the first's
+        (requests are recorded for the whole context)."""
+        tab = self.page.context.new_page()
+        self._record_errors(tab)
+        return tab
+
+    def _record_errors(self, tab) -> None:
+        tab.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        tab.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
+
     def assert_private(self) -> None:
         assert self.off_site_requests() == [], "requests left 127.0.0.1"
         assert self.console_errors == [], "the page logged errors"
@@ -267,13 +292,7 @@ def open_reader(browser, viewport: dict, **context_options) -> Reader:
 
     context.route("**/*", route)
     context.on("request", lambda request: reader.requests.append(request.url))
-    page.on(
-        "console",
-        lambda message: (
-            reader.console_errors.append(message.text) if message.type == "error" else None
-        ),
-    )
-    page.on("pageerror", lambda error: reader.console_errors.append(f"uncaught: {error}"))
+    reader._record_errors(page)
     return reader
 
 
