@@ -26,7 +26,7 @@ TEST_HOSTS = ("example.com", ".example")
 
 def run_mkdocs(site_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `mkdocs <args>` in site_root; output is stdout and stderr together."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [*MKDOCS, *args],
         cwd=site_root,

@@ -159,7 +159,7 @@ def add_a_product(repo: Path) -> None:
 
 
 def run(repo: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("PYTEST_XDIST_WORKER", None)
     return subprocess.run(
         [sys.executable, *command],

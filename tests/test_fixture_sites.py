@@ -55,7 +55,7 @@ def grow(file: Path, size: int) -> None:
 def run_check(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`python -m macros check` in the site's folder, as a writer runs it (no arguments unless
     the case asks for some)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "macros", "check", *args],
         cwd=site,

@@ -36,7 +36,7 @@ def build(site: Path, out: str, **env: str) -> Path:
     result = subprocess.run(
         [*MKDOCS, "build", "--strict", "-d", out],
         cwd=site,
-        env={**clean, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **env},
+        env={**clean, "NO_MKDOCS_2_WARNING": "1", **env},
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
