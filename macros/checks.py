@@ -18,6 +18,7 @@ import yaml
 from pathspec.gitignore import GitIgnoreSpec
 
 from . import allowlist, static_files
+from . import yamlnodes as yn
 from .frontmatter import read_page
 from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
@@ -37,7 +38,7 @@ from .settings import layout_problems, settings_problems
 from .site_rules import site_problems
 
 
-class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster
+class _ConfigLoader(yn.FastSafeLoader):
     """Reads mkdocs.yml without running it: tags such as !!python/name are kept as plain text."""
 
 

@@ -99,7 +99,6 @@ def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
 MAX_INDENT = 48  # columns of leading spaces (a tab counts 4)
 MAX_QUOTE_DEPTH = 8  # '>' markers opening one line
 MAX_BRACKET_DEPTH = 8  # '[' open at once within one line
-_QUOTE_MARKERS = re.compile(r"[ \t>]*")
 
 
 def nesting_problems(path: str, lines: list[str]) -> list[Problem]:
@@ -108,7 +107,8 @@ def nesting_problems(path: str, lines: list[str]) -> list[Problem]:
     for number, line in enumerate(lines, start=1):
         stripped = line.lstrip(" \t")
         indent = len(line[: len(line) - len(stripped)].expandtabs(4))
-        quotes = _QUOTE_MARKERS.match(stripped).group().count(">")
+        markers = stripped[: len(stripped) - len(stripped.lstrip(" \t>"))]
+        quotes = markers.count(">")
         depth = deepest = 0
         # Brackets cannot nest deeper than there are '[': most lines need no walk (it was a
         # tenth of rendering a page).

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from . import render, render_plain
 from .pages import PageRenderer, RenderedPage
 from .records import Record
@@ -125,23 +127,23 @@ def _one_line(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _text(value: object) -> render.Markup:
+def _text(value: object) -> Markup:
     return render.text(_one_line(value))
 
 
-def _code(value: object) -> render.Markup:
+def _code(value: object) -> Markup:
     return render.code(_one_line(value))
 
 
-def record_facts(record: Record, code_base: str | None = None) -> list[tuple[str, render.Markup]]:
+def record_facts(record: Record, code_base: str | None = None) -> list[tuple[str, Markup]]:
     """(label, escaped HTML) for each fact a record states, in the order a reader wants them."""
     facts = record.facts
-    rows: list[tuple[str, render.Markup]] = []
+    rows: list[tuple[str, Markup]] = []
     if record.kind == "endpoint":
         rows.append(("Request", render.endpoint(record)))
         rows.append(("Host", _text(HOSTS.get(facts["host"], facts["host"]))))
         rows.append(("Scopes (one from each group)", render.scope_expression(facts["scopes"])))
-        rows.append(("Read-only", render.Markup("yes" if facts["read_only"] else "no")))
+        rows.append(("Read-only", Markup("yes" if facts["read_only"] else "no")))
         parameters = facts.get("parameters", ())
         if parameters:
             items = "".join(
@@ -149,30 +151,30 @@ def record_facts(record: Record, code_base: str | None = None) -> list[tuple[str
                 f"{'required' if p['required'] else 'optional'}): {_text(p['description'])}</li>"
                 for p in parameters
             )
-            rows.append(("Parameters", render.Markup(f"<ul>{items}</ul>")))
+            rows.append(("Parameters", Markup(f"<ul>{items}</ul>")))
     elif record.kind == "config":
         if "value" in facts:
             rows.append(("Value", _code(facts["value"])))
         if "values" in facts:
             items = "".join(f"<li>{_code(v)}</li>" for v in facts["values"])
-            rows.append(("Values", render.Markup(f"<ul>{items}</ul>")))
+            rows.append(("Values", Markup(f"<ul>{items}</ul>")))
         if "fields" in facts:
             items = "".join(
                 f"<li>{_text(render.column_heading(name))}: {_code(value)}</li>"
                 for name, value in facts["fields"].items()
             )
-            rows.append(("Fields", render.Markup(f"<ul>{items}</ul>")))
+            rows.append(("Fields", Markup(f"<ul>{items}</ul>")))
     elif record.kind == "code":
         shown = f"{_code(facts['symbol'])} in {_code(facts['file'])}"
         link = code_url(record, code_base)
         if link:
             # A plain-text link: link colours on <code> fail contrast in the dark scheme.
             shown += f' (<a href="{render.attribute(link)}" rel="noopener">read it in the repository</a>)'
-        rows.append(("Code", render.Markup(shown)))
+        rows.append(("Code", Markup(shown)))
     elif record.kind == "doc" and facts.get("publisher"):
         rows.append(("Publisher", _text(facts["publisher"])))
     if record.quote:
-        rows.append(("Quote from the page", render.Markup(render.quote_block(record))))
+        rows.append(("Quote from the page", Markup(render.quote_block(record))))
     if record.note:
         rows.append(("Note", _text(record.note)))
     return rows
@@ -277,7 +279,7 @@ def _record_block(
     rows.append(
         (
             "Official page",
-            render.Markup(
+            Markup(
                 f'<a class="bh-source-link" href="{render.attribute(render.source_url(record))}" '
                 f'rel="noopener">{_text(record.url)}</a>'
             ),
@@ -286,7 +288,7 @@ def _record_block(
     rows.append(
         (
             "Verified",
-            render.Markup(f'<time datetime="{record.verified_on}">{record.verified_on}</time>'),
+            Markup(f'<time datetime="{record.verified_on}">{record.verified_on}</time>'),
         )
     )
     if cited_by:
@@ -295,9 +297,9 @@ def _record_block(
             f"{_text(page.title)}</a></li>"
             for page in cited_by
         )
-        rows.append(("Cited by", render.Markup(f'<ul class="bh-cited-by">{items}</ul>')))
+        rows.append(("Cited by", Markup(f'<ul class="bh-cited-by">{items}</ul>')))
     else:
-        rows.append(("Cited by", render.Markup("no page yet")))
+        rows.append(("Cited by", Markup("no page yet")))
     facts = "".join(f"<dt>{render.text(label)}</dt><dd>{value}</dd>" for label, value in rows)
     return (
         f'<section class="bh-record" id="{render.attribute(record.id)}" '

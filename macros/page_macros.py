@@ -10,8 +10,10 @@ import inspect
 import sys
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from types import ModuleType
+from types import FrameType, ModuleType
 from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
 
 from . import render
 from .citations import Citations
@@ -43,7 +45,7 @@ def template_line() -> int:
     """The page line of the macro call being run, read from the Jinja frame that called it."""
     if line := _CALL_LINE.get():
         return line
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None:
@@ -74,7 +76,7 @@ class PageMacros:
         self.problems: list[Problem] = []
         self.calls: list[MacroCall] | None = None  # set once the page's template is parsed
 
-    def problem(self, line: int, what: str, todo: str, code: str) -> render.Markup:
+    def problem(self, line: int, what: str, todo: str, code: str) -> Markup:
         self.problems.append(Problem(Location(self.path, line), what, todo, code))
         return self.out.unresolved_marker()
 
@@ -118,12 +120,12 @@ class PageMacros:
             return None
         return record
 
-    def _marker(self, record: Record, line: int) -> render.Markup:
+    def _marker(self, record: Record, line: int) -> Markup:
         return self.out.marker(self.citations.cite(record.id, line), record)
 
     # The macros themselves. Each returns escaped markup and places a citation.
 
-    def cite(self, *record_ids: str) -> render.Markup:
+    def cite(self, *record_ids: str) -> Markup:
         line = template_line()
         if not record_ids:
             return self.problem(
@@ -136,16 +138,16 @@ class PageMacros:
         for record_id in record_ids:
             record = self._record("cite", record_id, ("endpoint", "config", "code", "doc"), line)
             out.append(self._marker(record, line) if record else self.out.unresolved_marker())
-        return render.Markup("".join(out))
+        return Markup("".join(out))
 
-    def endpoint(self, record_id: str) -> render.Markup:
+    def endpoint(self, record_id: str) -> Markup:
         line = template_line()
         record = self._record("endpoint", record_id, ("endpoint",), line)
         if record is None:
             return self.out.unresolved_marker()
         return self.out.endpoint(record) + self._marker(record, line)
 
-    def scopes(self, record_id: str) -> render.Markup:
+    def scopes(self, record_id: str) -> Markup:
         line = template_line()
         record = self._record("scopes", record_id, ("endpoint", "config"), line)
         if record is None:
@@ -165,7 +167,7 @@ class PageMacros:
             )
         return shown + self._marker(record, line)
 
-    def fact(self, record_id: str, name: str | None = None) -> render.Markup:
+    def fact(self, record_id: str, name: str | None = None) -> Markup:
         line = template_line()
         record = self._record("fact", record_id, ("endpoint", "config"), line)
         if record is None:
@@ -195,14 +197,14 @@ class PageMacros:
             )
         return self.out.code(facts[name]) + self._marker(record, line)
 
-    def link(self, record_id: str) -> render.Markup:
+    def link(self, record_id: str) -> Markup:
         line = template_line()
         record = self._record("link", record_id, ("endpoint", "config", "code", "doc"), line)
         if record is None:
             return self.out.unresolved_marker()
         return self.out.link(record) + self._marker(record, line)
 
-    def code(self, record_id: str) -> render.Markup:
+    def code(self, record_id: str) -> Markup:
         line = template_line()
         record = self._record("code", record_id, ("code",), line)
         if record is None:
@@ -227,7 +229,7 @@ class PageMacros:
         caption = self.out.code_caption(
             facts["file"], facts["symbol"], self._marker(record, line), indent
         )
-        return render.Markup(f"{block}\n\n{caption}")
+        return Markup(f"{block}\n\n{caption}")
 
     def _table_rows(
         self,
@@ -235,7 +237,7 @@ class PageMacros:
         record_ids: tuple[Any, ...],
         kinds: tuple[str, ...],
         line: int,
-    ) -> list[tuple[Record, render.Markup]] | None:
+    ) -> list[tuple[Record, Markup]] | None:
         """Each record with its citation marker, or None after reporting a problem."""
         if not record_ids:
             self.problem(
@@ -246,11 +248,12 @@ class PageMacros:
             )
             return None
         found = [self._record(macro, record_id, kinds, line) for record_id in record_ids]
-        if None in found:
+        records = [record for record in found if record is not None]
+        if len(records) < len(found):
             return None
-        return [(record, self._marker(record, line)) for record in found]
+        return [(record, self._marker(record, line)) for record in records]
 
-    def scope_table(self, *record_ids: str) -> render.Markup:
+    def scope_table(self, *record_ids: str) -> Markup:
         """A table of endpoints: operation, request line and the scopes it needs."""
         line = template_line()
         rows = self._table_rows("scope_table", record_ids, ("endpoint",), line)
@@ -268,7 +271,7 @@ class PageMacros:
             ],
         )
 
-    def fields_table(self, *record_ids: str) -> render.Markup:
+    def fields_table(self, *record_ids: str) -> Markup:
         """A table of config records with named fields: one row per record, one column per field."""
         line = template_line()
         rows = self._table_rows("fields_table", record_ids, ("config",), line)
@@ -285,7 +288,7 @@ class PageMacros:
         columns = list(dict.fromkeys(key for r, _ in rows for key in r.facts["fields"]))
         cells = [
             [
-                self.out.code(r.facts["fields"][c]) if c in r.facts["fields"] else render.Markup("")
+                self.out.code(r.facts["fields"][c]) if c in r.facts["fields"] else Markup("")
                 for c in columns
             ]
             for r, _ in rows
@@ -294,7 +297,7 @@ class PageMacros:
             row[0] = row[0] + marker
         return self.out.table([self.out.column_heading(c) for c in columns], cells)
 
-    def compare_table(self, *record_ids: str) -> render.Markup:
+    def compare_table(self, *record_ids: str) -> Markup:
         """Two products side by side: ids in pairs (left product, right product), one row each.
 
         A pair may hold endpoint records (request and scopes) or config records (a limit or other
@@ -332,7 +335,8 @@ class PageMacros:
                     "(the first id of a pair on the left)",
                     "macro-arguments",
                 )
-        if None in columns or columns[0] == columns[1]:
+        left, right = columns
+        if left is None or right is None or left == right:
             return self.problem(
                 line,
                 "compare_table() needs a record of two different products, one on each side",
@@ -348,24 +352,22 @@ class PageMacros:
             ]
             for start in range(0, len(found), 2)
         ]
-        return self.out.table([self.products.get(p, p) for p in columns], rows)
+        return self.out.table([self.products.get(p, p) for p in (left, right)], rows)
 
-    def as_context(self) -> dict[str, Callable[..., render.Markup]]:
+    def as_context(self) -> dict[str, Callable[..., Markup]]:
         return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}
 
 
 _SIGNATURES: dict[str, inspect.Signature] = {}
 
 
-def _checked(
-    macros: PageMacros, function: Callable[..., render.Markup]
-) -> Callable[..., render.Markup]:
+def _checked(macros: PageMacros, function: Callable[..., Markup]) -> Callable[..., Markup]:
     """Turn a call with the wrong arguments into a writer's problem instead of a TypeError."""
     signature = _SIGNATURES.get(function.__name__)
     if signature is None:  # the same for every page: work it out once per macro
         signature = _SIGNATURES[function.__name__] = inspect.signature(function)
 
-    def call(*args: Any, **kwargs: Any) -> render.Markup:
+    def call(*args: Any, **kwargs: Any) -> Markup:
         try:
             signature.bind(*args, **kwargs)
         except TypeError as error:

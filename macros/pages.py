@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 from markupsafe import escape
 
 from . import relations, render
@@ -154,7 +154,8 @@ def _recursive_macros(defined: Mapping[str, nodes.Macro]) -> dict[str, list[str]
     }
     found = {}
     for start in defined:
-        paths, seen = [(callee, []) for callee in calls[start]], set()
+        paths: list[tuple[str, list[str]]] = [(callee, []) for callee in calls[start]]
+        seen: set[str] = set()
         while paths:
             name, before = paths.pop(0)
             if name == start:
@@ -301,14 +302,14 @@ class PageRenderer:
         assigned = {name.name for name in names if name.ctx in ("store", "param")}
         defined = {node.name: node for node in parsed if isinstance(node, nodes.Macro)}
         assigned |= defined.keys()  # a page's own {% macro %} is not an unknown name
-        for name, path_through in _recursive_macros(defined).items():
+        for looping, path_through in _recursive_macros(defined).items():
             via = f" (through {', '.join(path_through)})" if path_through else ""
             macros.problem(
-                defined[name].lineno,
-                f"the macro '{name}' calls itself{via}, so it would never finish",
+                defined[looping].lineno,
+                f"the macro '{looping}' calls itself{via}, so it would never finish",
                 "Break the loop: remove one of the calls that lead back to it"
                 if path_through
-                else f"Remove the call to {name}() from inside it",
+                else f"Remove the call to {looping}() from inside it",
                 "recursive-macro",
             )
         # A macro's name is either called or, reached into (cite.__globals__), left to the sandbox.
@@ -323,7 +324,7 @@ class PageRenderer:
                     "macro-not-called",
                 )
         # An unknown name inside a macro call is an id whose quotes were forgotten: say so once.
-        unquoted = set()
+        unquoted: set[int] = set()  # id() of the bare names already reported
         for call in (node for node in parsed if isinstance(node, nodes.Call)):
             if isinstance(call.node, nodes.Name) and call.node.name in MACRO_NAMES:
                 bare = [n for arg in call.args for n in (arg, *arg.find_all(nodes.Name))]
@@ -346,13 +347,13 @@ class PageRenderer:
             for name in names
             if name.ctx == "load" and name.name not in MACRO_NAMES and id(name) not in unquoted
         ]
-        for line, name in sorted(set(unknown)):
-            if name not in assigned:
+        for line, unknown_name in sorted(set(unknown)):
+            if unknown_name not in assigned:
                 macros.problem(
                     line,
-                    f"the page uses '{name}', which does not exist in pages",
+                    f"the page uses '{unknown_name}', which does not exist in pages",
                     f"Use only the Beam Help macros: {', '.join(MACRO_NAMES)}."
-                    f"{did_you_mean(name, MACRO_NAMES)}",
+                    f"{did_you_mean(unknown_name, MACRO_NAMES)}",
                     "undefined",
                 )
         if macros.problems:
@@ -372,8 +373,8 @@ class PageRenderer:
                 "sandbox",
             )
         except jinja2.UndefinedError as error:
-            name = re.search(r"'([^']+)' is undefined", str(error))
-            hint = did_you_mean(name.group(1), MACRO_NAMES) if name else ""
+            undefined = re.search(r"'([^']+)' is undefined", str(error))
+            hint = did_you_mean(undefined.group(1), MACRO_NAMES) if undefined else ""
             macros.problem(
                 error_line(error, path),
                 f"the page uses something that does not exist ({error})",

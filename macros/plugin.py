@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -70,7 +71,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         found = problems_by_option(Path(config_file_path)) if config_file_path else []
         _report([problem for _, problem in found])
         if found:
-            errors = [(name or "beam", "see the line above; nothing built") for name, _ in found]
+            errors = [
+                (name or "beam", ValidationError("see the line above; nothing built"))
+                for name, _ in found
+            ]
         return errors, warnings
 
     def on_config(self, config):
@@ -254,6 +258,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             file = _RecordsPage.generated(
                 config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
             )
+            assert isinstance(file, _RecordsPage)  # File.generated builds the class it is called on
             records = [r for r in self.records.values() if r.product == product]
             parts, file.unchanged = self.site_files.sources_page(
                 uri,
@@ -333,8 +338,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
     def on_build_error(self, error):
         logging.getLogger("mkdocs").removeHandler(getattr(self, "counter", logging.NullHandler()))
-        if getattr(self, "staging", None) is not None:
-            self.staging.discard()
+        staging = getattr(self, "staging", None)
+        if staging is not None:
+            staging.discard()
 
     def on_serve(self, server, config, builder):
         for folder in (self.root / self.config.sources, self.root / "examples"):

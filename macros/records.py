@@ -90,6 +90,7 @@ def _https(node: yaml.Node, name: str) -> str:
         )
     parts = _URL_PARTS.fullmatch(url)
     authority = parts["authority"] if parts else ""
+    rest = (parts["rest"] if parts else "") or ""
     if "@" in authority:
         raise yn.Invalid(
             node,
@@ -113,7 +114,7 @@ def _https(node: yaml.Node, name: str) -> str:
             "Write the address as https://host/path, without a port, backslash or trailing dot",
             "bad-url",
         )
-    if not _URL_REST.fullmatch(parts["rest"] or ""):
+    if not _URL_REST.fullmatch(rest):
         raise yn.Invalid(
             node,
             f"'{name}' holds characters that an address cannot hold as they are ({url})",
@@ -344,7 +345,7 @@ def _read_nested(
     node: yaml.Node,
     schema: Mapping[str, tuple[bool, Callable]],
     what: str,
-) -> dict[str, Any]:
+) -> Mapping[str, Any]:
     values, _, broken = _read_fields(node, schema, what)
     if broken:
         raise broken[0]
@@ -364,7 +365,7 @@ def symbol_lines(source: str, symbol: str) -> tuple[int, int] | None:
     """First and last line (1-based) of a top-level function or class (or `Class.method`),
     decorators included; None when the file has no such symbol."""
     body: list[ast.stmt] = _parse(source).body
-    node: ast.AST | None = None
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | None = None
     for part in symbol.split("."):
         node = next(
             (
@@ -378,6 +379,8 @@ def symbol_lines(source: str, symbol: str) -> tuple[int, int] | None:
         if node is None:
             return None
         body = node.body
+    if node is None:  # split() gives at least one part; this tells the type checker
+        return None
     first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
     return first, node.end_lineno or node.lineno
 

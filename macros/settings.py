@@ -184,7 +184,8 @@ def _products(node: yaml.Node) -> None:
 
 def _review_days(node: yaml.Node) -> None:
     value = node.value if isinstance(node, yaml.ScalarNode) else None
-    if value is None or node.style or not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
+    quoted = isinstance(node, yaml.ScalarNode) and bool(node.style)
+    if value is None or quoted or not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
         shown = repr(value) if value is not None else "a list or mapping"
         raise yn.Invalid(
             node,

@@ -112,7 +112,7 @@ def read_spec(file: Path) -> tuple[Spec | None, list[Problem]]:
     try:
         text = file.read_text(encoding="utf-8")
         if file.suffix in (".yml", ".yaml"):
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            data = yaml.load(text, Loader=yn.FastSafeLoader)
         else:
             data = json.loads(text)
     except OSError as error:
@@ -329,7 +329,8 @@ def _read_entry(node: yaml.Node, path: str) -> AllowEntry:
             "vendor-allow-reason",
         )
     reason = yn.text(reason_node, "reason")
-    missing = extra = ()
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
     if kind == "scopes":
         if "missing" not in items or "extra" not in items:
             raise yn.Invalid(

@@ -185,7 +185,7 @@ def _edited_mkdocs_yml(text: str, product: Product) -> tuple[str, list[int]]:
     nav = next((v for k, v in root.value if k.value == "nav"), None)
     if nav is not None:
         inserts.append(_nav_insert(nav, product))
-    added = []
+    added: list[int] = []
     # From the bottom up, so each insert's line number still holds when it is made.
     for after, new_lines in sorted(inserts, key=lambda insert: insert[0], reverse=True):
         if after > 0 and not lines[after - 1].endswith(("\n", "\r")):
