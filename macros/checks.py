@@ -20,14 +20,13 @@ from pathspec.gitignore import GitIgnoreSpec
 from . import allowlist, static_files
 from . import yamlnodes as yn
 from .frontmatter import read_page
+from .kinds import QUOTED_KINDS, Record
 from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .products import products_without_pages
 from .records import (
     DEFAULT_HOSTS,
-    QUOTED_KINDS,
-    Record,
     duplicate_records,
     invalid_record_ids,
     load_records,

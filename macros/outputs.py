@@ -20,8 +20,17 @@ from typing import Any
 from markupsafe import Markup
 
 from . import render, render_plain
+from .kinds import (
+    CodeFacts,
+    ConfigFields,
+    ConfigValue,
+    ConfigValues,
+    DocFacts,
+    EndpointFacts,
+    Record,
+    fact_values,
+)
 from .pages import PageRenderer, RenderedPage
-from .records import Record
 from .repo_links import code_url
 
 SOURCES_JSON = "sources.json"
@@ -137,42 +146,40 @@ def _code(value: object) -> Markup:
 
 def record_facts(record: Record, code_base: str | None = None) -> list[tuple[str, Markup]]:
     """(label, escaped HTML) for each fact a record states, in the order a reader wants them."""
-    facts = record.facts
     rows: list[tuple[str, Markup]] = []
-    if record.kind == "endpoint":
-        rows.append(("Request", render.endpoint(record)))
-        rows.append(("Host", _text(HOSTS.get(facts["host"], facts["host"]))))
-        rows.append(("Scopes (one from each group)", render.scope_expression(facts["scopes"])))
-        rows.append(("Read-only", Markup("yes" if facts["read_only"] else "no")))
-        parameters = facts.get("parameters", ())
-        if parameters:
-            items = "".join(
-                f"<li>{_code(p['name'])} ({_text(p['in'])}, "
-                f"{'required' if p['required'] else 'optional'}): {_text(p['description'])}</li>"
-                for p in parameters
-            )
-            rows.append(("Parameters", Markup(f"<ul>{items}</ul>")))
-    elif record.kind == "config":
-        if "value" in facts:
-            rows.append(("Value", _code(facts["value"])))
-        if "values" in facts:
-            items = "".join(f"<li>{_code(v)}</li>" for v in facts["values"])
+    match record.facts:
+        case EndpointFacts() as facts:
+            rows.append(("Request", render.endpoint(facts)))
+            rows.append(("Host", _text(HOSTS.get(facts.host, facts.host))))
+            rows.append(("Scopes (one from each group)", render.scope_expression(facts.scopes)))
+            rows.append(("Read-only", Markup("yes" if facts.read_only else "no")))
+            if facts.parameters:
+                items = "".join(
+                    f"<li>{_code(p.name)} ({_text(p.place)}, "
+                    f"{'required' if p.required else 'optional'}): {_text(p.description)}</li>"
+                    for p in facts.parameters
+                )
+                rows.append(("Parameters", Markup(f"<ul>{items}</ul>")))
+        case ConfigValue(value):
+            rows.append(("Value", _code(value)))
+        case ConfigValues(values):
+            items = "".join(f"<li>{_code(v)}</li>" for v in values)
             rows.append(("Values", Markup(f"<ul>{items}</ul>")))
-        if "fields" in facts:
+        case ConfigFields(fields):
             items = "".join(
                 f"<li>{_text(render.column_heading(name))}: {_code(value)}</li>"
-                for name, value in facts["fields"].items()
+                for name, value in fields.items()
             )
             rows.append(("Fields", Markup(f"<ul>{items}</ul>")))
-    elif record.kind == "code":
-        shown = f"{_code(facts['symbol'])} in {_code(facts['file'])}"
-        link = code_url(record, code_base)
-        if link:
-            # A plain-text link: link colours on <code> fail contrast in the dark scheme.
-            shown += f' (<a href="{render.attribute(link)}" rel="noopener">read it in the repository</a>)'
-        rows.append(("Code", Markup(shown)))
-    elif record.kind == "doc" and facts.get("publisher"):
-        rows.append(("Publisher", _text(facts["publisher"])))
+        case CodeFacts() as facts:
+            shown = f"{_code(facts.symbol)} in {_code(facts.file)}"
+            link = code_url(record, code_base)
+            if link:
+                # A plain-text link: link colours on <code> fail contrast in the dark scheme.
+                shown += f' (<a href="{render.attribute(link)}" rel="noopener">read it in the repository</a>)'
+            rows.append(("Code", Markup(shown)))
+        case DocFacts(publisher) if publisher:
+            rows.append(("Publisher", _text(publisher)))
     if record.quote:
         rows.append(("Quote from the page", Markup(render.quote_block(record))))
     if record.note:
@@ -333,7 +340,7 @@ def record_json(
     code_base: str | None = None,
 ) -> dict[str, Any]:
     # A code record's shown source is extracted from its file at build time; file + symbol say it.
-    facts = {k: _plain(v) for k, v in record.facts.items() if k != "source"}
+    facts = {k: _plain(v) for k, v in fact_values(record).items() if k != "source"}
     entry: dict[str, Any] = {
         "id": record.id,
         "kind": record.kind,

@@ -17,8 +17,16 @@ from markupsafe import Markup
 
 from . import render
 from .citations import Citations
+from .kinds import (
+    CodeFacts,
+    ConfigFields,
+    ConfigValue,
+    ConfigValues,
+    EndpointFacts,
+    Record,
+    fact_values,
+)
 from .problems import Location, Problem, did_you_mean
-from .records import Record
 
 if TYPE_CHECKING:
     from .contract import MacroCall
@@ -145,19 +153,21 @@ class PageMacros:
         record = self._record("endpoint", record_id, ("endpoint",), line)
         if record is None:
             return self.out.unresolved_marker()
-        return self.out.endpoint(record) + self._marker(record, line)
+        assert isinstance(record.facts, EndpointFacts)  # _record checked the kind
+        return self.out.endpoint(record.facts) + self._marker(record, line)
 
     def scopes(self, record_id: str) -> Markup:
         line = template_line()
         record = self._record("scopes", record_id, ("endpoint", "config"), line)
         if record is None:
             return self.out.unresolved_marker()
-        if record.kind == "endpoint":
-            shown = self.out.scope_expression(record.facts["scopes"])
-        elif "values" in record.facts:
-            shown = self.out.joined(record.facts["values"], "or")
-        elif "value" in record.facts:
-            shown = self.out.code(record.facts["value"])
+        facts = record.facts
+        if isinstance(facts, EndpointFacts):
+            shown = self.out.scope_expression(facts.scopes)
+        elif isinstance(facts, ConfigValues):
+            shown = self.out.joined(facts.values, "or")
+        elif isinstance(facts, ConfigValue):
+            shown = self.out.code(facts.value)
         else:
             return self.problem(
                 line,
@@ -172,16 +182,18 @@ class PageMacros:
         record = self._record("fact", record_id, ("endpoint", "config"), line)
         if record is None:
             return self.out.unresolved_marker()
-        facts = (
-            dict(record.facts.get("fields", {}))
-            if record.kind == "config"
-            else {k: v for k, v in record.facts.items() if isinstance(v, str)}
-        )
+        # The fields a second argument may name: a config record's named fields, or an
+        # endpoint's text facts (method, path, host) in the order written.
+        facts: dict[str, str] = {}
+        if isinstance(record.facts, ConfigFields):
+            facts = dict(record.facts.fields)
+        elif isinstance(record.facts, EndpointFacts):
+            facts = {k: v for k, v in fact_values(record).items() if isinstance(v, str)}
         if name is None:
-            if "value" in record.facts:
-                return self.out.code(record.facts["value"]) + self._marker(record, line)
-            if "values" in record.facts:
-                return self.out.joined(record.facts["values"], "and") + self._marker(record, line)
+            if isinstance(record.facts, ConfigValue):
+                return self.out.code(record.facts.value) + self._marker(record, line)
+            if isinstance(record.facts, ConfigValues):
+                return self.out.joined(record.facts.values, "and") + self._marker(record, line)
             return self.problem(
                 line,
                 f"fact('{record_id}') needs the name of the field to show",
@@ -220,14 +232,12 @@ class PageMacros:
             )
         indent = call_line[: len(call_line) - len(call_line.lstrip())]
         facts = record.facts
+        assert isinstance(facts, CodeFacts)  # _record checked the kind
         block = self.out.code_block(
-            facts["source"],
-            facts.get("language", "python"),
-            facts["file"].rsplit("/", 1)[-1],
-            indent,
+            facts.source, facts.highlight, facts.file.rsplit("/", 1)[-1], indent
         )
         caption = self.out.code_caption(
-            facts["file"], facts["symbol"], self._marker(record, line), indent
+            facts.file, facts.symbol, self._marker(record, line), indent
         )
         return Markup(f"{block}\n\n{caption}")
 
@@ -264,10 +274,11 @@ class PageMacros:
             [
                 (
                     self.out.text(r.title) + marker,
-                    self.out.endpoint(r),
-                    self.out.scope_expression(r.facts["scopes"]),
+                    self.out.endpoint(r.facts),
+                    self.out.scope_expression(r.facts.scopes),
                 )
                 for r, marker in rows
+                if isinstance(r.facts, EndpointFacts)  # all are: _table_rows checked the kind
             ],
         )
 
@@ -277,7 +288,7 @@ class PageMacros:
         rows = self._table_rows("fields_table", record_ids, ("config",), line)
         if rows is None:
             return self.out.unresolved_marker()
-        without = [r.id for r, _ in rows if "fields" not in r.facts]
+        without = [r.id for r, _ in rows if not isinstance(r.facts, ConfigFields)]
         if without:
             return self.problem(
                 line,
@@ -285,13 +296,11 @@ class PageMacros:
                 "Use fact() for records that hold a value or values",
                 "wrong-kind",
             )
-        columns = list(dict.fromkeys(key for r, _ in rows for key in r.facts["fields"]))
+        fields = [r.facts.fields for r, _ in rows if isinstance(r.facts, ConfigFields)]
+        columns = list(dict.fromkeys(key for named in fields for key in named))
         cells = [
-            [
-                self.out.code(r.facts["fields"][c]) if c in r.facts["fields"] else Markup("")
-                for c in columns
-            ]
-            for r, _ in rows
+            [self.out.code(named[c]) if c in named else Markup("") for c in columns]
+            for named in fields
         ]
         for row, (_, marker) in zip(cells, rows, strict=True):
             row[0] = row[0] + marker

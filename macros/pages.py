@@ -24,9 +24,9 @@ from .citations import Citations
 from .claims import claim_problems
 from .contract import MacroCall, contract_problems, macro_calls, nesting_problems
 from .frontmatter import FrontMatter, read_front_matter
+from .kinds import Record
 from .page_macros import _CALL_LINE, MACRO_NAMES, MACRO_USAGE, PageMacros
 from .problems import Location, Problem, did_you_mean, text_lines
-from .records import Record
 from .sandbox import (
     ENVIRONMENT,
     MAX_TAG,

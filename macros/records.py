@@ -23,13 +23,25 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import yamlnodes as yn
+from .kinds import (
+    HOSTS,
+    METHODS,
+    PARAMETER_PLACES,
+    CodeFacts,
+    ConfigFields,
+    ConfigValue,
+    ConfigValues,
+    DocFacts,
+    EndpointFacts,
+    Facts,
+    Parameter,
+    Record,
+    fact_values,
+)
 from .problems import Location, Problem, did_you_mean
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 MAX_FILE_BYTES = 1_000_000
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-HOSTS = ("api-domain", "upload", "accounts", "download-url")
-PARAMETER_PLACES = ("path", "query", "header", "body")
 # A code record's language names a highlighter (python, c++, c#, shell-session): a plain word that
 # cannot end the code fence it is written into.
 LANGUAGE_PATTERN = re.compile(r"[a-z0-9+#-]+")
@@ -41,35 +53,6 @@ DEFAULT_HOSTS = ("zoho.com", ".zoho.com", "github.com/zoho/", "github.com/beam-h
 _URL_PARTS = re.compile(r"https://(?P<authority>[^/?#]*)(?P<rest>[/?#].*)?", re.S)
 _HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 _URL_REST = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
-
-
-@dataclass(frozen=True)
-class Record:
-    """One fact-bearing thing, as a writer wrote it, with the line of every field."""
-
-    id: str
-    kind: str
-    title: str
-    url: str
-    verified_on: dt.date
-    product: str
-    location: Location
-    facts: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
-    note: str = ""
-    # Zoho's own words from the page at `url` that state the record's facts, copied as published.
-    quote: str = ""
-    # A code record's symbol: its first and last line in `file` (for a link to the repository).
-    code_lines: tuple[int, int] | None = None
-    # The words just before the quote on that page, only where its link would otherwise land on
-    # an earlier passage that starts the same way (`python -m macros verify-sources` says when).
-    quote_prefix: str = ""
-    # Records whose official source says otherwise: a page citing this one must cite them too.
-    disagrees_with: tuple[str, ...] = ()
-
-    def at(self, name: str) -> Location:
-        """Where a field was written (the record's first line when it has no such field)."""
-        return Location(self.location.path, self.lines.get(name, self.location.line))
 
 
 # --- field readers: node -> value, raising yn.Invalid -------------------------------------------
@@ -233,7 +216,7 @@ _PARAMETER_FIELDS: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
 }
 
 
-def _parameters(node: yaml.Node, name: str) -> tuple[Mapping[str, Any], ...]:
+def _parameters(node: yaml.Node, name: str) -> tuple[Parameter, ...]:
     if not isinstance(node, yaml.SequenceNode):
         raise yn.Invalid(
             node,
@@ -241,7 +224,13 @@ def _parameters(node: yaml.Node, name: str) -> tuple[Mapping[str, Any], ...]:
             "Write each parameter as '- name: ...' with in, required and description",
             "wrong-type",
         )
-    return tuple(_read_nested(item, _PARAMETER_FIELDS, "a parameter") for item in node.value)
+    parameters = []
+    for item in node.value:
+        written = _read_nested(item, _PARAMETER_FIELDS, "a parameter")
+        parameters.append(
+            Parameter(written["name"], written["in"], written["required"], written["description"])
+        )
+    return tuple(parameters)
 
 
 # kind -> field -> (required, reader). Every kind also has the COMMON fields.
@@ -256,7 +245,8 @@ COMMON: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
     "quote_prefix": (False, yn.text),
     "disagrees_with": (False, _identifiers),
 }
-KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
+# The fields of each kind, as written; the facts types in kinds.py hold what is read.
+KIND_FIELDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     "endpoint": {
         "method": (True, _one_of(METHODS)),
         "path": (True, _path),
@@ -280,9 +270,6 @@ KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
     },
 }
 CONFIG_SHAPES = ("value", "values", "fields")
-# Kinds whose facts come from the page at their url, so they should quote it; a code record
-# shows our own tested code.
-QUOTED_KINDS = ("endpoint", "config", "doc")
 
 
 def _read_fields(
@@ -505,25 +492,27 @@ def _read_record(
             yn.Invalid(
                 node,
                 "this record has no 'kind'",
-                f"Add kind: with one of {', '.join(KINDS)}",
+                f"Add kind: with one of {', '.join(KIND_FIELDS)}",
                 "missing-field",
             )
         ]
     kind = yn.text(kind_entry[1], "kind")
-    if kind not in KINDS:
+    if kind not in KIND_FIELDS:
         return None, [
             yn.Invalid(
                 kind_entry[1],
                 f"unknown kind '{kind}'",
-                f"Use one of: {', '.join(KINDS)}.{did_you_mean(kind, KINDS)}",
+                f"Use one of: {', '.join(KIND_FIELDS)}.{did_you_mean(kind, KIND_FIELDS)}",
                 "unknown-kind",
             )
         ]
-    values, lines, broken = _read_fields(node, {**COMMON, **KINDS[kind]}, f"this {kind} record")
+    values, lines, broken = _read_fields(
+        node, {**COMMON, **KIND_FIELDS[kind]}, f"this {kind} record"
+    )
     broken += _site_rules(items, values, policy)
     if kind == "config":
         shapes = [name for name in CONFIG_SHAPES if name in lines]
-        typo = _misspelt_fields(lines, {**COMMON, **KINDS[kind]}) & set(CONFIG_SHAPES)
+        typo = _misspelt_fields(lines, {**COMMON, **KIND_FIELDS[kind]}) & set(CONFIG_SHAPES)
         if len(shapes) != 1 and not (typo and not shapes):
             broken.append(
                 yn.Invalid(
@@ -555,7 +544,6 @@ def _read_record(
     common = {name: values.pop(name) for name in list(COMMON) if name in values}
     return Record(
         id=common["id"],
-        kind=kind,
         title=common["title"],
         url=common["url"],
         verified_on=common["verified_on"],
@@ -565,10 +553,32 @@ def _read_record(
         disagrees_with=common.get("disagrees_with", ()),
         product=product,
         location=Location(path, yn.line_of(node)),
-        facts=MappingProxyType(values),
+        facts=_facts(kind, values),
         lines=MappingProxyType(lines),
         code_lines=code_lines,
     ), []
+
+
+def _facts(kind: str, values: Mapping[str, Any]) -> Facts:
+    """The typed facts of a record whose fields were read without a problem."""
+    if kind == "endpoint":
+        return EndpointFacts(
+            values["method"],
+            values["path"],
+            values["host"],
+            values["scopes"],
+            values["read_only"],
+            values.get("parameters", ()),
+        )
+    if kind == "config":  # exactly one shape: _read_record checked it
+        if "value" in values:
+            return ConfigValue(values["value"])
+        if "values" in values:
+            return ConfigValues(values["values"])
+        return ConfigFields(values["fields"])
+    if kind == "code":
+        return CodeFacts(values["file"], values["symbol"], values.get("language"), values["source"])
+    return DocFacts(values.get("publisher"))
 
 
 def _read_file(file: Path, path: str) -> tuple[str | None, list[Problem]]:
@@ -759,7 +769,7 @@ def _load_file_cached(
     if entry is not None and all(_file_state(path) == state for path, state in entry[0]):
         return entry[1], []
     records, problems = load_file(file, root, policy)
-    read = [file, *(root / r.facts["file"] for r in records if r.kind == "code")]
+    read = [file, *(root / r.facts.file for r in records if isinstance(r.facts, CodeFacts))]
     states = [(path, _file_state(path)) for path in read]
     # A broken file is read again next time, whatever fixes it; so is one written just now,
     # which may have changed again while it was being read.
@@ -785,7 +795,7 @@ def duplicate_records(records: Iterable[Record]) -> list[Problem]:
     first_seen: dict[tuple[str, str, str], Record] = {}
     problems = []
     for record in sorted(records, key=lambda r: (r.location.path, r.location.line)):
-        key = (record.url, record.kind, repr(sorted(record.facts.items())))
+        key = (record.url, record.kind, repr(sorted(fact_values(record).items())))
         first = first_seen.setdefault(key, record)
         if first is not record and first.product != record.product:
             problems.append(

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import outputs
+from .kinds import Record
 from .pages import PageRenderer
-from .records import Record
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 
 from .contract import find_macro_calls
+from .kinds import Record
 from .pages import RenderedPage
 from .problems import Location, Problem, did_you_mean
-from .records import Record
 
 HOME = "index.md"
 # Markdown links and raw HTML links: the target up to a '#', '?', space or closing bracket.

@@ -33,8 +33,9 @@ from typing import Any
 import yaml
 
 from . import yamlnodes as yn
+from .kinds import EndpointFacts, Record
 from .problems import Location, Problem, did_you_mean
-from .records import Record, load_records
+from .records import load_records
 
 DEFAULT_ALLOW_LIST = "vendor-checks/zoho-crm-oas-v8.yml"
 KINDS = ("method", "path", "scopes")
@@ -163,24 +164,23 @@ class Comparison:
     uncovered: list[Operation]  # operations no record describes
 
 
-def _record_scopes(record: Record) -> frozenset[str]:
-    return frozenset(scope for group in record.facts["scopes"] for scope in group)
+def _record_scopes(facts: EndpointFacts) -> frozenset[str]:
+    return frozenset(scope for group in facts.scopes for scope in group)
 
 
 def _names(specs: Iterable[Spec]) -> str:
     return ", ".join(spec.name for spec in specs)
 
 
-def _claims(record: Record, specs: list[Spec], by_path: Mapping[str, list[Operation]]) -> bool:
-    path = record.facts["path"]
+def _claims(path: str, specs: list[Spec], by_path: Mapping[str, list[Operation]]) -> bool:
     versions = {segment for segment in path.split("/") if _VERSION_SEGMENT.fullmatch(segment)}
     return path in by_path or any(versions & spec.versions for spec in specs)
 
 
 def _compare_one(
-    record: Record, operations: list[Operation], specs: list[Spec]
+    record: Record, facts: EndpointFacts, operations: list[Operation], specs: list[Spec]
 ) -> Difference | None:
-    method, path = record.facts["method"], record.facts["path"]
+    method, path = facts.method, facts.path
     if not operations:
         everything = [op for spec in specs for op in spec.operations]
         close = difflib.get_close_matches(path, [op.path for op in everything], n=1, cutoff=0.8)
@@ -208,7 +208,7 @@ def _compare_one(
             f"{methods} for that path",
         )
     operation = same_method[0]
-    ours = _record_scopes(record)
+    ours = _record_scopes(facts)
     missing, extra = sorted(operation.scopes - ours), sorted(ours - operation.scopes)
     if not missing and not extra:
         return None
@@ -239,13 +239,15 @@ def compare(records: Mapping[str, Record], specs: list[Spec]) -> Comparison:
         (r for r in records.values() if r.kind == "endpoint"), key=lambda r: r.location
     )
     for record in endpoints:
-        if not _claims(record, specs, by_path):
+        facts = record.facts
+        assert isinstance(facts, EndpointFacts)  # only endpoint records were picked
+        if not _claims(facts.path, specs, by_path):
             result.skipped.append(record.id)
             continue
         result.compared.append(record.id)
-        operations = by_path.get(record.facts["path"], [])
-        described.add((record.facts["method"], record.facts["path"]))
-        difference = _compare_one(record, operations, specs)
+        operations = by_path.get(facts.path, [])
+        described.add((facts.method, facts.path))
+        difference = _compare_one(record, facts, operations, specs)
         if difference is None:
             result.matched.append(record.id)
         else:

@@ -22,9 +22,10 @@ from conftest import ROOT, built_page
 
 from macros import outputs, render, render_plain
 from macros.checks import read_mkdocs_yml
+from macros.kinds import ConfigValue, ConfigValues, DocFacts, EndpointFacts, Record
 from macros.pages import PageRenderer
 from macros.problems import Location
-from macros.records import Record, load_records
+from macros.records import load_records
 
 # --- the pure core --------------------------------------------------------------------------------
 
@@ -32,16 +33,21 @@ HOSTILE = '</script><script>alert("x")</script> *bold* {{ 1 }} <b>&amp;'
 
 
 def record(record_id: str, kind: str = "doc", **facts) -> Record:
-    fields = {k: v for k, v in facts.items() if k not in ("title", "note", "verified_on", "quote")}
+    written = {k: v for k, v in facts.items() if k not in ("title", "note", "verified_on", "quote")}
+    typed = {
+        "endpoint": EndpointFacts,
+        "doc": DocFacts,
+        "config": ConfigValue if "value" in written else ConfigValues,
+    }[kind](**written)
     return Record(
         id=record_id,
-        kind=kind,
         title=facts.get("title", f"Title of {record_id}"),
         url=f"https://example.com/{record_id}",
         verified_on=facts.get("verified_on", dt.date(2026, 1, 2)),
         product="demo",
         location=Location("sources/demo/records.yml", 3),
-        facts=MappingProxyType(fields),
+        facts=typed,
+        lines=MappingProxyType({name: 4 + n for n, name in enumerate(written)}),
         note=facts.get("note", ""),
         quote=facts.get("quote", ""),
     )

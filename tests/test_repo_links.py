@@ -128,7 +128,7 @@ def test_the_real_site_links_its_code_records_to_the_repository() -> None:
     page = next(p for p in report.pages if p.path.endswith("retrieve-bulk-write-jobs.md"))
     record = report.records["zoho-crm.examples.wait-for-bulk-write-job"]
     first, last = record.code_lines
-    source = (root / record.facts["file"]).read_text(encoding="utf-8").splitlines()
+    source = (root / record.facts.file).read_text(encoding="utf-8").splitlines()
     assert source[first - 1].startswith("def wait_for_bulk_write_job(")
     assert (
         f'href="https://github.com/beam-help/beam-help/blob/main/examples/zoho_crm_bulk/client.py'

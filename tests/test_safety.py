@@ -435,7 +435,7 @@ def test_hostile_values_load_as_the_exact_text_written(tmp_path: Path) -> None:
     assert problems == []
     assert records["demo.get-job"].title == HOSTILE["script"]
     assert records["demo.get-job"].url == "https://example.com/'onmouseover='alert(1)"
-    assert records["demo.statuses"].facts["values"] == (HOSTILE["autolink"], HOSTILE["jinja"])
+    assert records["demo.statuses"].facts.values == (HOSTILE["autolink"], HOSTILE["jinja"])
 
 
 @pytest.mark.xdist_group("hostile-site")  # built once, on one worker

@@ -20,7 +20,8 @@ import jinja2
 
 from ..checks import read_settings
 from ..contract import find_macro_calls
-from ..records import DEFAULT_HOSTS, Record, load_records
+from ..kinds import Record, fact_values
+from ..records import DEFAULT_HOSTS, load_records
 from .base import CommandError, plural
 
 # What a record says; its location and line numbers are where it is written, not what it says.
@@ -57,10 +58,11 @@ def record_changes(before: Mapping[str, Record], after: Mapping[str, Record]) ->
             changes[record_id] = Change(record_id, (), removed=True)
             continue
         fields = [name for name in _COMMON_FIELDS if getattr(old, name) != getattr(new, name)]
+        old_facts, new_facts = fact_values(old), fact_values(new)
         fields += sorted(
             name
-            for name in old.facts.keys() | new.facts.keys()
-            if old.facts.get(name) != new.facts.get(name)
+            for name in old_facts.keys() | new_facts.keys()
+            if old_facts.get(name) != new_facts.get(name)
         )
         if fields:
             changes[record_id] = Change(record_id, tuple(fields))
