@@ -25,8 +25,8 @@ from .markdown_html import Converter
 from .pages import PageRenderer, RenderedPage
 from .problems import Location, Problem
 from .products import products_without_pages
+from .record_urls import DEFAULT_HOSTS
 from .records import (
-    DEFAULT_HOSTS,
     duplicate_records,
     invalid_record_ids,
     load_records,

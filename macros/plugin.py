@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Section
 from mkdocs.utils import CountHandler
 
-from . import allowlist, minify, outputs, static_files
+from . import allowlist, diagrams, json_ld, minify, page_info, sources_page, static_files
 from .builddate import BadBuildDate, date_builds_from_content
 from .checks import DEFAULT_REVIEW_DAYS, render_pages, stale_sources, unquoted_sources
 from .frontmatter import read_page
@@ -31,7 +31,8 @@ from .pages import PageRenderer, RenderedPage
 from .problems import Problem
 from .products import products_without_pages
 from .publish import Busy, OutputNotWritable, Staging
-from .records import DEFAULT_HOSTS, duplicate_records, load_records
+from .record_urls import DEFAULT_HOSTS
+from .records import duplicate_records, load_records
 from .relations import relation_problems
 from .repo_links import file_base
 from .settings import layout_problems, problems_by_option
@@ -216,16 +217,16 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             self.staging.publish()
         config.site_dir = str(self.staging.final)
 
-    # --- site outputs: macros/outputs.py makes them; these events only hand data over ---------
+    # --- site outputs: page_info, sources_page, json_ld, diagrams make them; these hand data over
 
     def on_files(self, files, config):
         """Render every page once for the reverse index, then add a sources page per product."""
         self.pages = []
         for file in files.documentation_pages():
             rendered = self._render(self._repo_path(file), file.content_string)
-            title = outputs.page_title(rendered, file.src_uri)
+            title = page_info.page_title(rendered, file.src_uri)
             self.pages.append(
-                outputs.PageInfo(
+                page_info.PageInfo(
                     file.src_uri, file.url, file.dest_uri, title, rendered, file.content_string
                 )
             )
@@ -246,12 +247,12 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         )
         _report(related)
         self.page_problems += related
-        self.citing = outputs.citing_pages(self.pages)
+        self.citing = page_info.citing_pages(self.pages)
         self.sources_pages = {}
-        self.sources_parts: dict[str, outputs.SourcesPage] = {}
+        self.sources_parts: dict[str, sources_page.SourcesPage] = {}
         self.site_files.start(_site_settings(config), self.renderer, self.pages)
         for product, name in self.config.products.items():
-            uri = outputs.sources_page_uri(product)
+            uri = page_info.sources_page_uri(product)
             if files.get_file_from_path(uri) is not None:
                 log.warning(f"docs/{uri} is generated from the source records; remove that file.")
                 continue
@@ -263,7 +264,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             parts, file.unchanged = self.site_files.sources_page(
                 uri,
                 partial(
-                    outputs.sources_page,
+                    sources_page.sources_page,
                     name,
                     records,
                     self.citing,
@@ -279,7 +280,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
     def on_nav(self, nav, config, files):
         for product, name in self.config.products.items():
-            file = files.get_file_from_path(outputs.sources_page_uri(product))
+            file = files.get_file_from_path(page_info.sources_page_uri(product))
             if file is not None and file.generated_by and file.page is not None:
                 _append_to_section(nav, name, file.page)
         return nav
@@ -310,7 +311,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 else None
             )
 
-        return outputs.inline_svg_images(html, page.url, load)
+        return diagrams.inline_svg_images(html, page.url, load)
 
     @event_priority(-100)  # after the search plugin has indexed the page
     def on_page_context(self, context, page, config, nav):
@@ -321,7 +322,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         page.meta["beam_json_ld"] = ""
         info = getattr(self, "page_info", {}).get(page.file.src_uri)
         if info is not None and info.type == "how-to":
-            article = outputs.tech_article(
+            article = json_ld.tech_article(
                 info,
                 self.records,
                 config.site_name,
@@ -329,7 +330,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 self.config.products.get(info.product, info.product),
                 os.environ.get("SOURCE_DATE_EPOCH"),
             )
-            page.meta["beam_json_ld"] = outputs.json_ld_script(article)
+            page.meta["beam_json_ld"] = json_ld.json_ld_script(article)
         return context
 
     @event_priority(-100)  # the theme and every other plugin have written the page

@@ -1,7 +1,8 @@
 """The site-wide files a build adds: sources pages' text, sources.json, llms.txt, page Markdown.
 
 Owns: when each is made again and writing it into the output folder; serve rebuilds remake only
-what changed. Does not own: their content (outputs.py) or MkDocs (the adapter hands data over).
+what changed. Does not own: their content (sources_page.py, sources_json.py, llms.py) or MkDocs
+(the adapter hands data over).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import outputs
+from . import llms, page_info, sources_json, sources_page
 from .kinds import Record
 from .pages import PageRenderer
 
@@ -31,13 +32,13 @@ class SiteFiles:
     def __init__(self) -> None:
         self._key: tuple | None = None
         self.reused = False
-        self._sources_pages: dict[str, outputs.SourcesPage] = {}
+        self._sources_pages: dict[str, sources_page.SourcesPage] = {}
         self._site_texts: dict[str, str] | None = None
         self._markdown: dict[str, tuple[tuple, str]] = {}
         self._renderer: PageRenderer | None = None
 
     def start(
-        self, settings: SiteSettings, renderer: PageRenderer, pages: Sequence[outputs.PageInfo]
+        self, settings: SiteSettings, renderer: PageRenderer, pages: Sequence[page_info.PageInfo]
     ) -> None:
         """Begin a build; what it is made from decides what earlier builds' texts can be reused."""
         self._renderer = renderer
@@ -54,8 +55,8 @@ class SiteFiles:
             self._site_texts = None
 
     def sources_page(
-        self, uri: str, make: Callable[[], outputs.SourcesPage]
-    ) -> tuple[outputs.SourcesPage, bool]:
+        self, uri: str, make: Callable[[], sources_page.SourcesPage]
+    ) -> tuple[sources_page.SourcesPage, bool]:
         """A product's sources page, and whether it is the same as the last build's."""
         previous = self._sources_pages.get(uri)
         page = previous if previous is not None and self.reused else make()
@@ -66,11 +67,11 @@ class SiteFiles:
         self,
         site_dir: Path,
         settings: SiteSettings,
-        pages: Sequence[outputs.PageInfo],
+        pages: Sequence[page_info.PageInfo],
         records: Mapping[str, Record],
         products: Mapping[str, str],
         sources_pages: Mapping[str, str],
-        citing: Mapping[str, list[outputs.PageInfo]],
+        citing: Mapping[str, list[page_info.PageInfo]],
         keep: bool,
     ) -> None:
         """sources.json, llms.txt and each page's Markdown, into the folder being built.
@@ -79,7 +80,7 @@ class SiteFiles:
         """
         if self._site_texts is None:
             self._site_texts = {
-                outputs.SOURCES_JSON: outputs.sources_json(
+                page_info.SOURCES_JSON: sources_json.sources_json(
                     settings.name,
                     settings.url,
                     records.values(),
@@ -87,7 +88,7 @@ class SiteFiles:
                     sources_pages,
                     settings.code_base,
                 ),
-                outputs.LLMS_TXT: outputs.llms_txt(
+                page_info.LLMS_TXT: llms.llms_txt(
                     settings.name,
                     settings.description,
                     settings.url,
@@ -110,7 +111,7 @@ class SiteFiles:
                 text = cached[1]
             else:
                 assert self._renderer is not None, "start() comes first"
-                text = outputs.page_markdown(page, self._renderer, settings.url)
+                text = llms.page_markdown(page, self._renderer, settings.url)
                 if keep:
                     self._markdown[page.markdown_uri] = (key, text)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,8 @@
 with per-page Markdown, inlined diagrams; and the built site's frame (canonical links, sitemap,
 edit links, header and footer, 404 page) and its promise to load nothing from third parties.
 
-The first half tests macros/outputs.py directly; the second half reads the real, strict build."""
+The first half tests the modules that make them (page_info, sources_page, sources_json, json_ld,
+llms, diagrams) directly; the second half reads the real, strict build."""
 
 from __future__ import annotations
 
@@ -20,7 +21,16 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, built_page
 
-from macros import outputs, render, render_plain
+from macros import (
+    diagrams,
+    json_ld,
+    llms,
+    page_info,
+    render,
+    render_plain,
+    sources_json,
+    sources_page,
+)
 from macros.checks import read_mkdocs_yml
 from macros.kinds import ConfigValue, ConfigValues, DocFacts, EndpointFacts, Record
 from macros.pages import PageRenderer
@@ -93,18 +103,18 @@ Inline `<b>kept</b>` too.
 RENDERER = PageRenderer(RECORDS, {"demo": "Demo Product"})
 
 
-def demo_page(source: str = PAGE_SOURCE, uri: str = "demo/get-a-thing.md") -> outputs.PageInfo:
+def demo_page(source: str = PAGE_SOURCE, uri: str = "demo/get-a-thing.md") -> page_info.PageInfo:
     rendered = RENDERER.render(f"docs/{uri}", source)
     url = "" if uri == "index.md" else uri.removesuffix(".md") + "/"
-    return outputs.PageInfo(
-        uri, url, url + "index.html", outputs.page_title(rendered, uri), rendered, source
+    return page_info.PageInfo(
+        uri, url, url + "index.html", page_info.page_title(rendered, uri), rendered, source
     )
 
 
 def test_json_ld_cannot_be_broken_out_of_by_a_record() -> None:
     page = demo_page()
-    data = outputs.tech_article(page, RECORDS, "Site", "https://site.test/", "Demo Product")
-    script = outputs.json_ld_script(data)
+    data = json_ld.tech_article(page, RECORDS, "Site", "https://site.test/", "Demo Product")
+    script = json_ld.json_ld_script(data)
 
     inner = script.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert "<" not in inner and ">" not in inner and "&" not in inner
@@ -113,7 +123,7 @@ def test_json_ld_cannot_be_broken_out_of_by_a_record() -> None:
 
 
 def test_tech_article_cites_in_number_order_and_dates_from_the_newest_source() -> None:
-    data = outputs.tech_article(demo_page(), RECORDS, "Site", "https://site.test/", "Demo Product")
+    data = json_ld.tech_article(demo_page(), RECORDS, "Site", "https://site.test/", "Demo Product")
 
     assert data["@type"] == "TechArticle"
     assert data["headline"] == "How to get a thing"
@@ -128,13 +138,13 @@ def test_tech_article_cites_in_number_order_and_dates_from_the_newest_source() -
 
 
 def test_a_page_without_sources_is_dated_by_source_date_epoch_or_not_at_all() -> None:
-    assert outputs.date_modified([], "1767225600") == "2026-01-01"
-    assert outputs.date_modified([], None) is None
-    assert outputs.date_modified([], "not a number") is None
+    assert json_ld.date_modified([], "1767225600") == "2026-01-01"
+    assert json_ld.date_modified([], None) is None
+    assert json_ld.date_modified([], "not a number") is None
 
 
 def test_page_markdown_keeps_citation_numbers_and_lists_sources_with_urls() -> None:
-    text = outputs.page_markdown(demo_page(), RENDERER, "https://site.test/")
+    text = llms.page_markdown(demo_page(), RENDERER, "https://site.test/")
 
     assert "Send `GET /v1/things/{id}`\\[1\\] and read the limit `200000`\\[2\\]." in text
     assert "See [Title of demo.doc](https://example.com/demo.doc)\\[3\\] and again \\[1\\]." in text
@@ -152,7 +162,7 @@ def test_page_markdown_keeps_citation_numbers_and_lists_sources_with_urls() -> N
 
 def test_page_markdown_comes_from_the_plain_backend_not_from_the_html() -> None:
     """A record value is escaped for Markdown in the copy, as it is for HTML on the site."""
-    text = outputs.page_markdown(demo_page(), RENDERER, "https://site.test/")
+    text = llms.page_markdown(demo_page(), RENDERER, "https://site.test/")
     assert '&lt;/script&gt;&lt;script&gt;alert\\("x"\\)&lt;/script&gt; \\*bold\\*' in text
     assert "<script>" not in text and "<b>&amp;" not in text
 
@@ -195,8 +205,8 @@ def test_markdown_copies_render_to_no_live_markup() -> None:
 
 def test_the_sources_page_shows_every_record_escaped_with_the_pages_citing_it() -> None:
     page = demo_page()
-    citing = outputs.citing_pages([page])
-    text = outputs.sources_page_markdown(
+    citing = page_info.citing_pages([page])
+    text = sources_page.sources_page_markdown(
         "Demo Product", list(RECORDS.values()), citing, "demo/sources/"
     )
     soup = BeautifulSoup(text.split("---", 2)[2], "html.parser")
@@ -228,8 +238,8 @@ def test_the_sources_page_sets_its_records_in_after_markdown() -> None:
     """MkDocs converts only the frame (title, summary, a heading per group); the records are
     HTML already and go in where each group's placeholder stands, in record order."""
     page = demo_page()
-    parts = outputs.sources_page(
-        "Demo Product", list(RECORDS.values()), outputs.citing_pages([page]), "demo/sources/"
+    parts = sources_page.sources_page(
+        "Demo Product", list(RECORDS.values()), page_info.citing_pages([page]), "demo/sources/"
     )
     assert 'class="bh-record"' not in parts.markdown and HOSTILE not in parts.markdown
     html = markdown.markdown(
@@ -245,11 +255,11 @@ def test_the_sources_page_sets_its_records_in_after_markdown() -> None:
 def test_sources_json_holds_the_same_records_and_reverse_index() -> None:
     page = demo_page()
     data = json.loads(
-        outputs.sources_json(
+        sources_json.sources_json(
             "Site",
             "https://site.test/",
             RECORDS.values(),
-            outputs.citing_pages([page]),
+            page_info.citing_pages([page]),
             {"demo": "demo/sources/"},
         )
     )
@@ -277,7 +287,7 @@ def test_sources_json_holds_the_same_records_and_reverse_index() -> None:
     ],
 )
 def test_relative_urls_match_what_mkdocs_writes(source: str, target: str, link: str) -> None:
-    assert outputs.relative_url(source, target) == link
+    assert page_info.relative_url(source, target) == link
 
 
 def test_only_local_svg_images_marked_as_diagrams_are_inlined() -> None:
@@ -289,7 +299,7 @@ def test_only_local_svg_images_marked_as_diagrams_are_inlined() -> None:
         '<p><img alt="c" class="bh-diagram" src="https://cdn.test/d.svg" /></p>'
         '<p><img alt="d" class="bh-diagram" src="../../../../etc/d.svg" /></p>'
     )
-    result = outputs.inline_svg_images(html, "demo/page/", files.get)
+    result = diagrams.inline_svg_images(html, "demo/page/", files.get)
 
     assert result.count("<svg") == 1
     assert '<span class="bh-diagram"><svg role="img"><title>T</title></svg></span>' in result
@@ -300,7 +310,7 @@ def test_only_local_svg_images_marked_as_diagrams_are_inlined() -> None:
 def test_llms_txt_follows_the_format_and_lists_every_page() -> None:
     home = demo_page("# Welcome\n\nHello.\n", "index.md")
     page = demo_page()
-    text = outputs.llms_txt(
+    text = llms.llms_txt(
         "Site", "Guides.", "https://site.test/", [home, page], {"demo": "Demo Product"},
         {"demo": "demo/sources/"},
     )  # fmt: skip

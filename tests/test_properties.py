@@ -23,7 +23,8 @@ from macros.citations import CiteUse
 from macros.kinds import HOSTS, METHODS, PARAMETER_PLACES, Record, fact_values
 from macros.pages import PageRenderer
 from macros.problems import Location
-from macros.records import ID_PATTERN, load_records
+from macros.record_fields import ID_PATTERN
+from macros.records import load_records
 from macros.yamlnodes import BIDI_CONTROLS
 
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

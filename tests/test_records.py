@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import TEST_HOSTS
 
-from macros.records import extract_symbol, load_records
+from macros.code_source import extract_symbol
+from macros.records import load_records
 
 GOOD = """\
 - id: p.doc

@@ -21,7 +21,8 @@ import jinja2
 from ..checks import read_settings
 from ..contract import find_macro_calls
 from ..kinds import Record, fact_values
-from ..records import DEFAULT_HOSTS, load_records
+from ..record_urls import DEFAULT_HOSTS
+from ..records import load_records
 from .base import CommandError, plural
 
 # What a record says; its location and line numbers are where it is written, not what it says.
