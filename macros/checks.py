@@ -22,7 +22,7 @@ from . import yamlnodes as yn
 from .frontmatter import read_page
 from .kinds import QUOTED_KINDS, Record
 from .markdown_html import Converter
-from .pages import PageRenderer, RenderedPage
+from .pages import PageRenderer
 from .problems import Location, Problem
 from .products import products_without_pages
 from .record_urls import DEFAULT_HOSTS
@@ -32,6 +32,7 @@ from .records import (
     load_records,
 )
 from .relations import relation_problems
+from .rendered_page import RenderedPage
 from .repo_links import file_base
 from .settings import layout_problems, settings_problems
 from .site_rules import site_problems

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from .contract import LIST_ITEM, fenced_lines, outline
 from .kinds import Record, fact_values
+from .page_scan import LIST_ITEM, fenced_lines, outline
 from .problems import Location, Problem
 
 CLAIM_SECTIONS = ("Why this matters", "Step-by-step")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .pages import RenderedPage
+from .rendered_page import RenderedPage
 
 SOURCES_JSON = "sources.json"
 LLMS_TXT = "llms.txt"

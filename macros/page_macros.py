@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from types import FrameType, ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
@@ -26,27 +27,23 @@ from .kinds import (
     Record,
     fact_values,
 )
+from .page_scan import MACRO_NAMES, MACRO_USAGE, MacroCall
 from .problems import Location, Problem, did_you_mean
 
-if TYPE_CHECKING:
-    from .contract import MacroCall
-
-MACRO_USAGE = {
-    "cite": 'cite("source-id") or cite("first-id", "second-id")',
-    "endpoint": 'endpoint("endpoint-id")',
-    "scopes": 'scopes("endpoint-or-config-id")',
-    "fact": 'fact("config-id") or fact("record-id", "field")',
-    "code": 'code("code-id")',
-    "link": 'link("source-id")',
-    "scope_table": 'scope_table("endpoint-id", "another-endpoint-id", ...)',
-    "fields_table": 'fields_table("config-id", "another-config-id", ...)',
-    "compare_table": 'compare_table("left-id", "right-id", "next-left-id", "next-right-id", ...)',
-}
-MACRO_NAMES = tuple(MACRO_USAGE)
 SOURCES_HINT = "Source ids are listed by 'python -m macros sources'"
 
 # The line of the call being run, for template_line when no Jinja frame is there to ask.
 _CALL_LINE: ContextVar[int] = ContextVar("beam_call_line", default=0)
+
+
+@contextmanager
+def calling_from_line(line: int) -> Iterator[None]:
+    """Run a macro for a call on `line` of the page, outside any Jinja frame (plain_calls.py)."""
+    token = _CALL_LINE.set(line)
+    try:
+        yield
+    finally:
+        _CALL_LINE.reset(token)
 
 
 def template_line() -> int:

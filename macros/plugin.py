@@ -27,13 +27,14 @@ from . import allowlist, diagrams, json_ld, minify, page_info, sources_page, sta
 from .builddate import BadBuildDate, date_builds_from_content
 from .checks import DEFAULT_REVIEW_DAYS, render_pages, stale_sources, unquoted_sources
 from .frontmatter import read_page
-from .pages import PageRenderer, RenderedPage
+from .pages import PageRenderer
 from .problems import Problem
 from .products import products_without_pages
 from .publish import Busy, OutputNotWritable, Staging
 from .record_urls import DEFAULT_HOSTS
 from .records import duplicate_records, load_records
 from .relations import relation_problems
+from .rendered_page import RenderedPage
 from .repo_links import file_base
 from .settings import layout_problems, problems_by_option
 from .site_files import SiteFiles, SiteSettings

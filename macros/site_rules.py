@@ -18,10 +18,10 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from .contract import find_macro_calls
 from .kinds import Record
-from .pages import RenderedPage
+from .page_scan import find_macro_calls
 from .problems import Location, Problem, did_you_mean
+from .rendered_page import RenderedPage
 
 HOME = "index.md"
 # Markdown links and raw HTML links: the target up to a '#', '?', space or closing bracket.

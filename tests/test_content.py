@@ -24,7 +24,7 @@ import pytest
 from conftest import ROOT
 
 from macros.checks import check_site, read_mkdocs_yml
-from macros.contract import find_macro_calls
+from macros.page_scan import find_macro_calls
 
 DOCS = ROOT / "docs"
 HOME = "index.md"

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, built_page
 
 from macros.checks import read_mkdocs_yml
-from macros.contract import find_macro_calls
+from macros.page_scan import find_macro_calls
 from macros.pages import PageRenderer
 from macros.records import load_records
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import jinja2
 
 from ..checks import read_settings
-from ..contract import find_macro_calls
 from ..kinds import Record, fact_values
+from ..page_scan import find_macro_calls
 from ..record_urls import DEFAULT_HOSTS
 from ..records import load_records
 from .base import CommandError, plural
