@@ -8,7 +8,6 @@ template context) or the pages (page_info.py).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -59,20 +58,3 @@ def tech_article(
     if modified:
         data["dateModified"] = modified
     return data
-
-
-# '<', '>' and '&' as JSON escapes: a record holding '</script>' cannot end the script element.
-_SCRIPT_SAFE = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
-
-
-def json_ld_script(data: Mapping[str, Any]) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for character, escaped in _SCRIPT_SAFE.items():
-        text = text.replace(character, escaped)
-    return f'<script type="application/ld+json">{text}</script>'

@@ -319,11 +319,11 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         parts = getattr(self, "sources_parts", {}).get(page.file.src_uri)
         if parts is not None:  # checked with the page in on_page_content; not for the index
             page.content = parts.fill(page.content)
-        # Always overwritten, so front matter cannot put its own markup into <head>.
-        page.meta["beam_json_ld"] = ""
+        # A how-to's structured data, which overrides/main.html writes with `| tojson`.
+        context["beam_json_ld"] = None
         info = getattr(self, "page_info", {}).get(page.file.src_uri)
         if info is not None and info.type == "how-to":
-            article = json_ld.tech_article(
+            context["beam_json_ld"] = json_ld.tech_article(
                 info,
                 self.records,
                 config.site_name,
@@ -331,7 +331,6 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 self.config.products.get(info.product, info.product),
                 os.environ.get("SOURCE_DATE_EPOCH"),
             )
-            page.meta["beam_json_ld"] = json_ld.json_ld_script(article)
         return context
 
     @event_priority(-100)  # the theme and every other plugin have written the page

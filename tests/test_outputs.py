@@ -16,6 +16,7 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+import jinja2
 import markdown
 import pytest
 from bs4 import BeautifulSoup
@@ -111,15 +112,32 @@ def demo_page(source: str = PAGE_SOURCE, uri: str = "demo/get-a-thing.md") -> pa
     )
 
 
+def json_ld_in_head(data: object) -> str:
+    """overrides/main.html's <head> addition, rendered as MkDocs renders it, with `data` as the
+    beam_json_ld context value the plugin hands over."""
+    environment = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "main.html": (ROOT / "overrides" / "main.html").read_text(encoding="utf-8"),
+                "base.html": "{% block extrahead %}{% endblock %}",
+            }
+        ),
+        auto_reload=False,  # as MkDocs' theme environment (which does not autoescape)
+    )
+    return environment.get_template("main.html").render(beam_json_ld=data).strip()
+
+
 def test_json_ld_cannot_be_broken_out_of_by_a_record() -> None:
     page = demo_page()
     data = json_ld.tech_article(page, RECORDS, "Site", "https://site.test/", "Demo Product")
-    script = json_ld.json_ld_script(data)
+    script = json_ld_in_head(data)
 
+    assert script.startswith('<script type="application/ld+json">')
     inner = script.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert "<" not in inner and ">" not in inner and "&" not in inner
     assert json.loads(inner) == data
     assert any(c["name"] == HOSTILE for c in data["citation"])
+    assert json_ld_in_head(None) == "", "a page that is not a how-to has no structured data"
 
 
 def test_tech_article_cites_in_number_order_and_dates_from_the_newest_source() -> None:
