@@ -26,6 +26,20 @@ class SiteSettings:
     code_base: str | None = None
 
 
+@dataclass(frozen=True)
+class SiteContent:
+    """What one build hands over for its site-wide files, and where they go."""
+
+    site_dir: Path  # the folder being built
+    settings: SiteSettings
+    pages: Sequence[page_info.PageInfo]
+    records: Mapping[str, Record]
+    products: Mapping[str, str]  # key -> name, in the nav's order
+    sources_pages: Mapping[str, str]  # product -> its sources page's address
+    citing: Mapping[str, list[page_info.PageInfo]]  # record id -> the pages citing it
+    keep: bool  # remember page Markdown for the next build (serve); a one-off build keeps nothing
+
+
 class SiteFiles:
     """Made from the records (one renderer per set), the settings and each page's citations."""
 
@@ -63,29 +77,17 @@ class SiteFiles:
         self._sources_pages[uri] = page
         return page, previous == page
 
-    def write(
-        self,
-        site_dir: Path,
-        settings: SiteSettings,
-        pages: Sequence[page_info.PageInfo],
-        records: Mapping[str, Record],
-        products: Mapping[str, str],
-        sources_pages: Mapping[str, str],
-        citing: Mapping[str, list[page_info.PageInfo]],
-        keep: bool,
-    ) -> None:
-        """sources.json, llms.txt and each page's Markdown, into the folder being built.
-
-        keep: remember page Markdown for the next build (serve); a one-off build keeps nothing.
-        """
+    def write(self, content: SiteContent) -> None:
+        """sources.json, llms.txt and each page's Markdown, into the folder being built."""
+        settings, pages, site_dir = content.settings, content.pages, content.site_dir
         if self._site_texts is None:
             self._site_texts = {
                 page_info.SOURCES_JSON: sources_json.sources_json(
                     settings.name,
                     settings.url,
-                    records.values(),
-                    citing,
-                    sources_pages,
+                    content.records.values(),
+                    content.citing,
+                    content.sources_pages,
                     settings.code_base,
                 ),
                 page_info.LLMS_TXT: llms.llms_txt(
@@ -93,8 +95,8 @@ class SiteFiles:
                     settings.description,
                     settings.url,
                     pages,
-                    products,
-                    sources_pages,
+                    content.products,
+                    content.sources_pages,
                 ),
             }
         for name, text in self._site_texts.items():
@@ -112,7 +114,7 @@ class SiteFiles:
             else:
                 assert self._renderer is not None, "start() comes first"
                 text = llms.page_markdown(page, self._renderer, settings.url)
-                if keep:
+                if content.keep:
                     self._markdown[page.markdown_uri] = (key, text)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
