@@ -37,6 +37,8 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 # A code record's language names a highlighter (python, c++, c#, shell-session): a plain word that
 # cannot end the code fence it is written into.
 LANGUAGE_PATTERN = re.compile(r"[a-z0-9+#-]+")
+# A field's reader turns its YAML node into a value, or raises yn.Invalid; a schema gives each
+# field name whether it is required and its reader.
 Reader = Callable[[yaml.Node, str], Any]
 Schema = Mapping[str, tuple[bool, Reader]]
 
@@ -129,7 +131,7 @@ def _text_mapping(node: yaml.Node, name: str) -> Mapping[str, str]:
     )
 
 
-_PARAMETER_FIELDS: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
+_PARAMETER_FIELDS: Schema = {
     "name": (True, yn.text),
     "in": (True, _one_of(PARAMETER_PLACES)),
     "required": (True, yn.boolean),
@@ -155,7 +157,7 @@ def _parameters(node: yaml.Node, name: str) -> tuple[Parameter, ...]:
 
 
 # kind -> field -> (required, reader). Every kind also has the COMMON fields.
-COMMON: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
+COMMON: Schema = {
     "id": (True, _identifier),
     "kind": (True, yn.text),
     "title": (True, yn.text),
@@ -167,7 +169,7 @@ COMMON: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
     "disagrees_with": (False, _identifiers),
 }
 # The fields of each kind, as written; the facts types in kinds.py hold what is read.
-KIND_FIELDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
+KIND_FIELDS: dict[str, Schema] = {
     "endpoint": {
         "method": (True, _one_of(METHODS)),
         "path": (True, _path),
@@ -195,7 +197,7 @@ CONFIG_SHAPE_FIELDS = ("value", "values", "fields")
 
 def read_fields(
     node: yaml.Node,
-    schema: Mapping[str, tuple[bool, Callable]],
+    schema: Schema,
     what: str,
 ) -> tuple[dict[str, Any], dict[str, int], list[yn.Invalid]]:
     """Read a mapping against a schema, collecting every broken field rather than the first."""
@@ -251,7 +253,7 @@ def misspelt_fields(written: Iterable[str], schema: Iterable[str]) -> set[str]:
 
 def _read_nested(
     node: yaml.Node,
-    schema: Mapping[str, tuple[bool, Callable]],
+    schema: Schema,
     what: str,
 ) -> Mapping[str, Any]:
     values, _, broken = read_fields(node, schema, what)

@@ -2,7 +2,7 @@
 
 Owns: reading the records as they were at REF (from `git archive`, into a temporary folder),
 comparing them field by field with today's, and listing the macro calls that cite a changed one.
-Does not own: loading records (records.py) or finding macro calls (contract.find_macro_calls).
+Does not own: loading records (records.py) or finding macro calls (page_scan.find_macro_calls).
 """
 
 from __future__ import annotations
