@@ -105,7 +105,7 @@ def findings(body_html: str) -> list[Finding]:
 
 
 def _element_findings(node: LexborNode) -> list[Finding]:
-    tag = node.tag
+    tag = node.tag or ""
     if tag not in ELEMENTS:
         return [Finding(f"<{tag}> is not allowed in pages", (f"<{tag}", tag))]
     found = []

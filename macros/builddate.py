@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from .records import Record
+from .kinds import Record
 
 
 def last_commit_time(root: Path) -> int | None:

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from .contract import LIST_ITEM, fenced_lines, outline
+from .kinds import Record, fact_values
+from .page_scan import LIST_ITEM, fenced_lines, outline
 from .problems import Location, Problem
-from .records import Record
 
 CLAIM_SECTIONS = ("Why this matters", "Step-by-step")
 
@@ -172,7 +172,7 @@ def _record_texts(record: Record) -> Iterator[str]:
                 yield from walk(item)
 
     # A code record's facts include the function's source, which the page shows as it is.
-    yield from walk(dict(record.facts))
+    yield from walk(fact_values(record))
 
 
 def _sections(lines: list[str]) -> Iterator[tuple[int, int]]:

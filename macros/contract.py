@@ -1,7 +1,8 @@
 """The static view of a page and the how-to contract, without rendering it.
 
-Owns: macro calls with their lines, headings, list items, and the rules a how-to must follow
-(front matter, four sections, cited pitfalls and checks). Does not own: rendering (pages.py).
+Owns: the rules a how-to must follow (front matter, four sections, cited pitfalls and checks)
+and the nesting bounds of a page's lines. Does not own: finding calls, headings and list items
+(page_scan.py) or rendering (pages.py).
 """
 
 from __future__ import annotations
@@ -9,89 +10,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-
-from jinja2 import nodes
 
 from .frontmatter import HOW_TO_FIELDS, FrontMatter
-from .page_macros import MACRO_NAMES
+from .page_scan import MacroCall, find_macro_calls, list_items, outline
 from .problems import Location, Problem, did_you_mean
-from .sandbox import ENVIRONMENT
 
 HOW_TO_SECTIONS = ("Why this matters", "Step-by-step", "Common pitfalls", "What to check")
 CITED_ITEM_SECTIONS = ("Common pitfalls", "What to check")
 PAGE_TYPES = ("how-to", "overview", "landing", "reference")
-
-
-@dataclass(frozen=True)
-class MacroCall:
-    name: str
-    ids: tuple[str, ...]  # literal string arguments (record ids for every macro)
-    line: int
-
-
-def find_macro_calls(template_source: str) -> list[MacroCall]:
-    """Every call of one of our macros, with its literal ids and the line it is on."""
-    return macro_calls(ENVIRONMENT.parse(template_source).find_all(nodes.Call))
-
-
-def macro_calls(parsed: Iterable[nodes.Node]) -> list[MacroCall]:
-    """find_macro_calls among a parsed page's nodes; take them before compiling (it folds constants)."""
-    calls = []
-    for call in parsed:
-        if (
-            isinstance(call, nodes.Call)
-            and isinstance(call.node, nodes.Name)
-            and call.node.name in MACRO_NAMES
-        ):
-            # fact("id", "field") names a field second; every other argument is a source id.
-            id_args = call.args[:1] if call.node.name == "fact" else call.args
-            # "" is compare_table()'s "nothing on this side", not an id.
-            ids = tuple(
-                a.value
-                for a in id_args
-                if isinstance(a, nodes.Const) and isinstance(a.value, str) and a.value
-            )
-            calls.append(MacroCall(call.node.name, ids, call.lineno))
-    return sorted(calls, key=lambda c: c.line)
-
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*#*\s*$")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s+\S")
-
-
-def fenced_lines(lines: list[str]) -> list[bool]:
-    """For each line, whether it belongs to a fenced code block (its fence lines included)."""
-    flags, fence = [], ""
-    for line in lines:
-        match = FENCE.match(line)
-        if fence:
-            flags.append(True)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = "" if not line.strip()[len(match.group(1)) :].strip() else fence
-        else:
-            flags.append(bool(match))
-            fence = match.group(1) if match else ""
-    return flags
-
-
-def outline(lines: list[str]) -> list[tuple[int, int, str]]:
-    """(line, level, heading text) for each Markdown heading outside code blocks."""
-    return [
-        (number, len(match.group(1)), match.group(2))
-        for number, (line, fenced) in enumerate(zip(lines, fenced_lines(lines), strict=True), 1)
-        if not fenced and (match := _HEADING.match(line))
-    ]
-
-
-def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
-    """(first line, last line) of each top-level list item in lines start..end (1-based, inclusive)."""
-    starts = [n for n in range(start, end + 1) if LIST_ITEM.match(lines[n - 1])]
-    return [
-        (first, (starts[i + 1] - 1 if i + 1 < len(starts) else end))
-        for i, first in enumerate(starts)
-    ]
 
 
 # Python-Markdown's time grows fast with nesting (2,000 nested list items took minutes, 4,000
@@ -99,7 +25,6 @@ def list_items(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
 MAX_INDENT = 48  # columns of leading spaces (a tab counts 4)
 MAX_QUOTE_DEPTH = 8  # '>' markers opening one line
 MAX_BRACKET_DEPTH = 8  # '[' open at once within one line
-_QUOTE_MARKERS = re.compile(r"[ \t>]*")
 
 
 def nesting_problems(path: str, lines: list[str]) -> list[Problem]:
@@ -108,7 +33,8 @@ def nesting_problems(path: str, lines: list[str]) -> list[Problem]:
     for number, line in enumerate(lines, start=1):
         stripped = line.lstrip(" \t")
         indent = len(line[: len(line) - len(stripped)].expandtabs(4))
-        quotes = _QUOTE_MARKERS.match(stripped).group().count(">")
+        markers = stripped[: len(stripped) - len(stripped.lstrip(" \t>"))]
+        quotes = markers.count(">")
         depth = deepest = 0
         # Brackets cannot nest deeper than there are '[': most lines need no walk (it was a
         # tenth of rendering a page).

@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .fetch import Fetched, Validators
+from .kinds import QUOTED_KINDS, Record
 from .pagetext import closest_passage, find_words, normalise, visible_text
 from .problems import Problem
-from .records import QUOTED_KINDS, Record
 from .textfragment import TextDirective, directive_for
 
 CACHE_FILE = Path(".cache") / "verify-sources.json"

@@ -84,7 +84,8 @@ def fetch(
     """GET `url`, following up to policy.max_redirects redirects. `known(address)` gives the
     validators of a copy already held, for a conditional request; a 304 then comes back as
     status 304 with no body."""
-    address, hops = _without_fragment(url), []
+    address = _without_fragment(url)
+    hops: list[str] = []
     while True:
         answer = _get_with_retries(address, policy, known(address), sleep)
         if answer.status not in REDIRECTS:

@@ -22,7 +22,7 @@ def extensions_of(config: Mapping[str, Any]) -> tuple[list[str], dict[str, dict[
     options: dict[str, dict[str, Any]] = {}
     for item in config.get("markdown_extensions") or []:
         if isinstance(item, str):
-            name, settings = item, {}
+            name, settings = item, dict[str, Any]()
         elif isinstance(item, dict) and len(item) == 1:
             name, settings = next(iter(item.items()))
         else:

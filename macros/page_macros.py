@@ -8,42 +8,49 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from types import FrameType, ModuleType
+from typing import Any
+
+from markupsafe import Markup
 
 from . import render
 from .citations import Citations
+from .kinds import (
+    CodeFacts,
+    ConfigFields,
+    ConfigValue,
+    ConfigValues,
+    EndpointFacts,
+    Record,
+    fact_values,
+)
+from .page_scan import MACRO_NAMES, MACRO_USAGE, MacroCall
 from .problems import Location, Problem, did_you_mean
-from .records import Record
 
-if TYPE_CHECKING:
-    from .contract import MacroCall
-
-MACRO_USAGE = {
-    "cite": 'cite("source-id") or cite("first-id", "second-id")',
-    "endpoint": 'endpoint("endpoint-id")',
-    "scopes": 'scopes("endpoint-or-config-id")',
-    "fact": 'fact("config-id") or fact("record-id", "field")',
-    "code": 'code("code-id")',
-    "link": 'link("source-id")',
-    "scope_table": 'scope_table("endpoint-id", "another-endpoint-id", ...)',
-    "fields_table": 'fields_table("config-id", "another-config-id", ...)',
-    "compare_table": 'compare_table("left-id", "right-id", "next-left-id", "next-right-id", ...)',
-}
-MACRO_NAMES = tuple(MACRO_USAGE)
 SOURCES_HINT = "Source ids are listed by 'python -m macros sources'"
 
 # The line of the call being run, for template_line when no Jinja frame is there to ask.
 _CALL_LINE: ContextVar[int] = ContextVar("beam_call_line", default=0)
 
 
+@contextmanager
+def calling_from_line(line: int) -> Iterator[None]:
+    """Run a macro for a call on `line` of the page, outside any Jinja frame (plain_calls.py)."""
+    token = _CALL_LINE.set(line)
+    try:
+        yield
+    finally:
+        _CALL_LINE.reset(token)
+
+
 def template_line() -> int:
     """The page line of the macro call being run, read from the Jinja frame that called it."""
     if line := _CALL_LINE.get():
         return line
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None:
@@ -74,7 +81,7 @@ class PageMacros:
         self.problems: list[Problem] = []
         self.calls: list[MacroCall] | None = None  # set once the page's template is parsed
 
-    def problem(self, line: int, what: str, todo: str, code: str) -> render.Markup:
+    def problem(self, line: int, what: str, todo: str, code: str) -> Markup:
         self.problems.append(Problem(Location(self.path, line), what, todo, code))
         return self.out.unresolved_marker()
 
@@ -118,12 +125,12 @@ class PageMacros:
             return None
         return record
 
-    def _marker(self, record: Record, line: int) -> render.Markup:
+    def _marker(self, record: Record, line: int) -> Markup:
         return self.out.marker(self.citations.cite(record.id, line), record)
 
     # The macros themselves. Each returns escaped markup and places a citation.
 
-    def cite(self, *record_ids: str) -> render.Markup:
+    def cite(self, *record_ids: str) -> Markup:
         line = template_line()
         if not record_ids:
             return self.problem(
@@ -136,26 +143,28 @@ class PageMacros:
         for record_id in record_ids:
             record = self._record("cite", record_id, ("endpoint", "config", "code", "doc"), line)
             out.append(self._marker(record, line) if record else self.out.unresolved_marker())
-        return render.Markup("".join(out))
+        return Markup("".join(out))
 
-    def endpoint(self, record_id: str) -> render.Markup:
+    def endpoint(self, record_id: str) -> Markup:
         line = template_line()
         record = self._record("endpoint", record_id, ("endpoint",), line)
         if record is None:
             return self.out.unresolved_marker()
-        return self.out.endpoint(record) + self._marker(record, line)
+        assert isinstance(record.facts, EndpointFacts)  # _record checked the kind
+        return self.out.endpoint(record.facts) + self._marker(record, line)
 
-    def scopes(self, record_id: str) -> render.Markup:
+    def scopes(self, record_id: str) -> Markup:
         line = template_line()
         record = self._record("scopes", record_id, ("endpoint", "config"), line)
         if record is None:
             return self.out.unresolved_marker()
-        if record.kind == "endpoint":
-            shown = self.out.scope_expression(record.facts["scopes"])
-        elif "values" in record.facts:
-            shown = self.out.joined(record.facts["values"], "or")
-        elif "value" in record.facts:
-            shown = self.out.code(record.facts["value"])
+        facts = record.facts
+        if isinstance(facts, EndpointFacts):
+            shown = self.out.scope_expression(facts.scopes)
+        elif isinstance(facts, ConfigValues):
+            shown = self.out.joined(facts.values, "or")
+        elif isinstance(facts, ConfigValue):
+            shown = self.out.code(facts.value)
         else:
             return self.problem(
                 line,
@@ -165,21 +174,23 @@ class PageMacros:
             )
         return shown + self._marker(record, line)
 
-    def fact(self, record_id: str, name: str | None = None) -> render.Markup:
+    def fact(self, record_id: str, name: str | None = None) -> Markup:
         line = template_line()
         record = self._record("fact", record_id, ("endpoint", "config"), line)
         if record is None:
             return self.out.unresolved_marker()
-        facts = (
-            dict(record.facts.get("fields", {}))
-            if record.kind == "config"
-            else {k: v for k, v in record.facts.items() if isinstance(v, str)}
-        )
+        # The fields a second argument may name: a config record's named fields, or an
+        # endpoint's text facts (method, path, host) in the order written.
+        facts: dict[str, str] = {}
+        if isinstance(record.facts, ConfigFields):
+            facts = dict(record.facts.fields)
+        elif isinstance(record.facts, EndpointFacts):
+            facts = {k: v for k, v in fact_values(record).items() if isinstance(v, str)}
         if name is None:
-            if "value" in record.facts:
-                return self.out.code(record.facts["value"]) + self._marker(record, line)
-            if "values" in record.facts:
-                return self.out.joined(record.facts["values"], "and") + self._marker(record, line)
+            if isinstance(record.facts, ConfigValue):
+                return self.out.code(record.facts.value) + self._marker(record, line)
+            if isinstance(record.facts, ConfigValues):
+                return self.out.joined(record.facts.values, "and") + self._marker(record, line)
             return self.problem(
                 line,
                 f"fact('{record_id}') needs the name of the field to show",
@@ -195,14 +206,14 @@ class PageMacros:
             )
         return self.out.code(facts[name]) + self._marker(record, line)
 
-    def link(self, record_id: str) -> render.Markup:
+    def link(self, record_id: str) -> Markup:
         line = template_line()
         record = self._record("link", record_id, ("endpoint", "config", "code", "doc"), line)
         if record is None:
             return self.out.unresolved_marker()
         return self.out.link(record) + self._marker(record, line)
 
-    def code(self, record_id: str) -> render.Markup:
+    def code(self, record_id: str) -> Markup:
         line = template_line()
         record = self._record("code", record_id, ("code",), line)
         if record is None:
@@ -218,16 +229,14 @@ class PageMacros:
             )
         indent = call_line[: len(call_line) - len(call_line.lstrip())]
         facts = record.facts
+        assert isinstance(facts, CodeFacts)  # _record checked the kind
         block = self.out.code_block(
-            facts["source"],
-            facts.get("language", "python"),
-            facts["file"].rsplit("/", 1)[-1],
-            indent,
+            facts.source, facts.highlight, facts.file.rsplit("/", 1)[-1], indent
         )
         caption = self.out.code_caption(
-            facts["file"], facts["symbol"], self._marker(record, line), indent
+            facts.file, facts.symbol, self._marker(record, line), indent
         )
-        return render.Markup(f"{block}\n\n{caption}")
+        return Markup(f"{block}\n\n{caption}")
 
     def _table_rows(
         self,
@@ -235,7 +244,7 @@ class PageMacros:
         record_ids: tuple[Any, ...],
         kinds: tuple[str, ...],
         line: int,
-    ) -> list[tuple[Record, render.Markup]] | None:
+    ) -> list[tuple[Record, Markup]] | None:
         """Each record with its citation marker, or None after reporting a problem."""
         if not record_ids:
             self.problem(
@@ -246,11 +255,12 @@ class PageMacros:
             )
             return None
         found = [self._record(macro, record_id, kinds, line) for record_id in record_ids]
-        if None in found:
+        records = [record for record in found if record is not None]
+        if len(records) < len(found):
             return None
-        return [(record, self._marker(record, line)) for record in found]
+        return [(record, self._marker(record, line)) for record in records]
 
-    def scope_table(self, *record_ids: str) -> render.Markup:
+    def scope_table(self, *record_ids: str) -> Markup:
         """A table of endpoints: operation, request line and the scopes it needs."""
         line = template_line()
         rows = self._table_rows("scope_table", record_ids, ("endpoint",), line)
@@ -261,20 +271,21 @@ class PageMacros:
             [
                 (
                     self.out.text(r.title) + marker,
-                    self.out.endpoint(r),
-                    self.out.scope_expression(r.facts["scopes"]),
+                    self.out.endpoint(r.facts),
+                    self.out.scope_expression(r.facts.scopes),
                 )
                 for r, marker in rows
+                if isinstance(r.facts, EndpointFacts)  # all are: _table_rows checked the kind
             ],
         )
 
-    def fields_table(self, *record_ids: str) -> render.Markup:
+    def fields_table(self, *record_ids: str) -> Markup:
         """A table of config records with named fields: one row per record, one column per field."""
         line = template_line()
         rows = self._table_rows("fields_table", record_ids, ("config",), line)
         if rows is None:
             return self.out.unresolved_marker()
-        without = [r.id for r, _ in rows if "fields" not in r.facts]
+        without = [r.id for r, _ in rows if not isinstance(r.facts, ConfigFields)]
         if without:
             return self.problem(
                 line,
@@ -282,19 +293,17 @@ class PageMacros:
                 "Use fact() for records that hold a value or values",
                 "wrong-kind",
             )
-        columns = list(dict.fromkeys(key for r, _ in rows for key in r.facts["fields"]))
+        fields = [r.facts.fields for r, _ in rows if isinstance(r.facts, ConfigFields)]
+        columns = list(dict.fromkeys(key for named in fields for key in named))
         cells = [
-            [
-                self.out.code(r.facts["fields"][c]) if c in r.facts["fields"] else render.Markup("")
-                for c in columns
-            ]
-            for r, _ in rows
+            [self.out.code(named[c]) if c in named else Markup("") for c in columns]
+            for named in fields
         ]
         for row, (_, marker) in zip(cells, rows, strict=True):
             row[0] = row[0] + marker
         return self.out.table([self.out.column_heading(c) for c in columns], cells)
 
-    def compare_table(self, *record_ids: str) -> render.Markup:
+    def compare_table(self, *record_ids: str) -> Markup:
         """Two products side by side: ids in pairs (left product, right product), one row each.
 
         A pair may hold endpoint records (request and scopes) or config records (a limit or other
@@ -332,7 +341,8 @@ class PageMacros:
                     "(the first id of a pair on the left)",
                     "macro-arguments",
                 )
-        if None in columns or columns[0] == columns[1]:
+        left, right = columns
+        if left is None or right is None or left == right:
             return self.problem(
                 line,
                 "compare_table() needs a record of two different products, one on each side",
@@ -348,24 +358,22 @@ class PageMacros:
             ]
             for start in range(0, len(found), 2)
         ]
-        return self.out.table([self.products.get(p, p) for p in columns], rows)
+        return self.out.table([self.products.get(p, p) for p in (left, right)], rows)
 
-    def as_context(self) -> dict[str, Callable[..., render.Markup]]:
+    def as_context(self) -> dict[str, Callable[..., Markup]]:
         return {name: _checked(self, getattr(self, name)) for name in MACRO_NAMES}
 
 
 _SIGNATURES: dict[str, inspect.Signature] = {}
 
 
-def _checked(
-    macros: PageMacros, function: Callable[..., render.Markup]
-) -> Callable[..., render.Markup]:
+def _checked(macros: PageMacros, function: Callable[..., Markup]) -> Callable[..., Markup]:
     """Turn a call with the wrong arguments into a writer's problem instead of a TypeError."""
     signature = _SIGNATURES.get(function.__name__)
     if signature is None:  # the same for every page: work it out once per macro
         signature = _SIGNATURES[function.__name__] = inspect.signature(function)
 
-    def call(*args: Any, **kwargs: Any) -> render.Markup:
+    def call(*args: Any, **kwargs: Any) -> Markup:
         try:
             signature.bind(*args, **kwargs)
         except TypeError as error:

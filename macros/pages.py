@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.sandbox import SecurityError
-from markupsafe import escape
+from jinja2.exceptions import SecurityError
 
 from . import relations, render
 from .citations import Citations
 from .claims import claim_problems
-from .contract import MacroCall, contract_problems, macro_calls, nesting_problems
+from .contract import contract_problems, nesting_problems
 from .frontmatter import FrontMatter, read_front_matter
-from .page_macros import _CALL_LINE, MACRO_NAMES, MACRO_USAGE, PageMacros
+from .kinds import Record
+from .page_macros import PageMacros
+from .page_scan import MACRO_NAMES, MACRO_USAGE, macro_calls
+from .plain_calls import render_plain_calls
 from .problems import Location, Problem, did_you_mean, text_lines
-from .records import Record
+from .rendered_page import RenderedPage
 from .sandbox import (
     ENVIRONMENT,
     MAX_TAG,
@@ -37,77 +37,6 @@ from .sandbox import (
     unclosed_tag_line,
 )
 from .template_text import template_text_problems
-
-
-@dataclass
-class RenderedPage:
-    path: str
-    meta: dict[str, Any]
-    markdown: str
-    citations: Citations
-    problems: list[Problem]
-    body_line: int = 1  # the first line after the front matter
-    # Ids the page names, found without rendering it; set only when the page has errors, so a
-    # page that failed to render still counts as citing its records.
-    named_ids: frozenset[str] = frozenset()
-    meta_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> file line
-
-
-# --- plain pages without Jinja's compiler ---------------------------------------------------------
-# Nearly every page is text plus `{{ macro("id", ...) }}` calls. Jinja renders such a page to its
-# text verbatim with each call's (Markup) result in place; parsing and compiling the page to Python
-# to get there was most of its cost. Pages with anything more go through Jinja as before.
-
-_QUOTED = r"""(?:"[^"\\\n]*"|'[^'\\\n]*')"""  # no escapes or line breaks: its value is its text
-_NAMES = "|".join(MACRO_NAMES)
-_PLAIN_CALL = re.compile(rf"\{{\{{ *({_NAMES})\( *({_QUOTED}(?: *, *{_QUOTED})*) *\) *\}}\}}")
-_QUOTED_VALUE = re.compile(_QUOTED)
-_JINJA_STARTS = ("{{", "{%", "{##")
-
-
-def _render_plain_calls(template_source: str, macros: PageMacros) -> str | None:
-    """The page rendered as Jinja would render it, if it holds only text and plain macro calls;
-    None (having run nothing) when it holds anything else, for Jinja to render."""
-    if "\r" in template_source:  # Jinja rewrites line ends in text
-        return None
-    matches = list(_PLAIN_CALL.finditer(template_source))
-    start = 0
-    for match in matches:
-        text = template_source[start : match.start()]
-        # A "{" just before "{{" makes Jinja start the tag one character earlier.
-        if text.endswith("{") or any(tag in text for tag in _JINJA_STARTS):
-            return None
-        start = match.end()
-    if any(tag in template_source[start:] for tag in _JINJA_STARTS):
-        return None
-    context = macros.as_context()
-    out, calls, start, line = [], [], 0, 1
-    for match in matches:
-        text = template_source[start : match.start()]
-        out.append(text)
-        line += text.count("\n")
-        name = match.group(1)
-        args = tuple(value[1:-1] for value in _QUOTED_VALUE.findall(match.group(2)))
-        ids = tuple(a for a in (args[:1] if name == "fact" else args) if a)  # as macro_calls
-        calls.append(MacroCall(name, ids, line))
-        token = _CALL_LINE.set(line)
-        try:
-            out.append(str(escape(context[name](*args))))
-        except Exception as error:  # noqa: BLE001 - as in _render_template: report, never crash
-            macros.problem(
-                line,
-                f"an expression on this line failed ({type(error).__name__}: {error})",
-                "Simplify the expression; pages need only the Beam Help macros",
-                "template",
-            )
-            return ""
-        finally:
-            _CALL_LINE.reset(token)
-        start = match.end()
-    out.append(template_source[start:])
-    macros.calls = calls
-    return "".join(out)
-
 
 # A page's size in characters; the largest real page is a small fraction of it.
 MAX_PAGE_CHARACTERS = 200_000
@@ -154,7 +83,8 @@ def _recursive_macros(defined: Mapping[str, nodes.Macro]) -> dict[str, list[str]
     }
     found = {}
     for start in defined:
-        paths, seen = [(callee, []) for callee in calls[start]], set()
+        paths: list[tuple[str, list[str]]] = [(callee, []) for callee in calls[start]]
+        seen: set[str] = set()
         while paths:
             name, before = paths.pop(0)
             if name == start:
@@ -276,7 +206,7 @@ class PageRenderer:
 
     def _render_template(self, template_source: str, path: str, macros: PageMacros) -> str:
         if not self.always_jinja:
-            plain = _render_plain_calls(template_source, macros)
+            plain = render_plain_calls(template_source, macros)
             if plain is not None:
                 return plain
         long_tag = oversized_tag_line(template_source)
@@ -301,14 +231,14 @@ class PageRenderer:
         assigned = {name.name for name in names if name.ctx in ("store", "param")}
         defined = {node.name: node for node in parsed if isinstance(node, nodes.Macro)}
         assigned |= defined.keys()  # a page's own {% macro %} is not an unknown name
-        for name, path_through in _recursive_macros(defined).items():
+        for looping, path_through in _recursive_macros(defined).items():
             via = f" (through {', '.join(path_through)})" if path_through else ""
             macros.problem(
-                defined[name].lineno,
-                f"the macro '{name}' calls itself{via}, so it would never finish",
+                defined[looping].lineno,
+                f"the macro '{looping}' calls itself{via}, so it would never finish",
                 "Break the loop: remove one of the calls that lead back to it"
                 if path_through
-                else f"Remove the call to {name}() from inside it",
+                else f"Remove the call to {looping}() from inside it",
                 "recursive-macro",
             )
         # A macro's name is either called or, reached into (cite.__globals__), left to the sandbox.
@@ -323,7 +253,7 @@ class PageRenderer:
                     "macro-not-called",
                 )
         # An unknown name inside a macro call is an id whose quotes were forgotten: say so once.
-        unquoted = set()
+        unquoted: set[int] = set()  # id() of the bare names already reported
         for call in (node for node in parsed if isinstance(node, nodes.Call)):
             if isinstance(call.node, nodes.Name) and call.node.name in MACRO_NAMES:
                 bare = [n for arg in call.args for n in (arg, *arg.find_all(nodes.Name))]
@@ -346,13 +276,13 @@ class PageRenderer:
             for name in names
             if name.ctx == "load" and name.name not in MACRO_NAMES and id(name) not in unquoted
         ]
-        for line, name in sorted(set(unknown)):
-            if name not in assigned:
+        for line, unknown_name in sorted(set(unknown)):
+            if unknown_name not in assigned:
                 macros.problem(
                     line,
-                    f"the page uses '{name}', which does not exist in pages",
+                    f"the page uses '{unknown_name}', which does not exist in pages",
                     f"Use only the Beam Help macros: {', '.join(MACRO_NAMES)}."
-                    f"{did_you_mean(name, MACRO_NAMES)}",
+                    f"{did_you_mean(unknown_name, MACRO_NAMES)}",
                     "undefined",
                 )
         if macros.problems:
@@ -372,8 +302,8 @@ class PageRenderer:
                 "sandbox",
             )
         except jinja2.UndefinedError as error:
-            name = re.search(r"'([^']+)' is undefined", str(error))
-            hint = did_you_mean(name.group(1), MACRO_NAMES) if name else ""
+            undefined = re.search(r"'([^']+)' is undefined", str(error))
+            hint = did_you_mean(undefined.group(1), MACRO_NAMES) if undefined else ""
             macros.problem(
                 error_line(error, path),
                 f"the page uses something that does not exist ({error})",

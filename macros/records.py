@@ -1,19 +1,17 @@
-"""Source records: load every `sources/<product>/*.yml`, validate it, and keep where each value came from.
+"""Source records: load every `sources/<product>/*.yml` into Record values, with every problem.
 
-Owns: the record kinds and their fields, the checks on them, and the immutable Record values.
-Does not own: how records are shown (render.py) or cited (citations.py).
+Owns: reading the files (size, encoding, links out of the repository), one record after another
+with its kind's fields, the checks that depend on the site's settings (hosts, future dates), ids
+unique across files and within their product, the cache serve keeps between builds, and
+records repeated across products. Does not own: the fields of each kind (record_fields.py), the
+facts types (kinds.py), or how records are shown (render.py) or cited (citations.py).
 """
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import difflib
-import functools
-import re
-import textwrap
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -23,426 +21,13 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import yamlnodes as yn
+from .code_source import code_source
+from .kinds import CodeFacts, Record, fact_values
 from .problems import Location, Problem, did_you_mean
+from .record_fields import COMMON, KIND_FIELDS, config_shape_problem, read_fields, typed_facts
+from .record_urls import host_allowed
 
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 MAX_FILE_BYTES = 1_000_000
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-HOSTS = ("api-domain", "upload", "accounts", "download-url")
-PARAMETER_PLACES = ("path", "query", "header", "body")
-# A code record's language names a highlighter (python, c++, c#, shell-session): a plain word that
-# cannot end the code fence it is written into.
-LANGUAGE_PATTERN = re.compile(r"[a-z0-9+#-]+")
-# Hosts records may link to when mkdocs.yml lists none (the beam option `hosts`): Zoho's sites,
-# Zoho's own repositories on GitHub, and this project's. An entry is a host name ("zoho.com"),
-# ".suffix" for every host under it (".zoho.com"), or a host and the path its links start with.
-DEFAULT_HOSTS = ("zoho.com", ".zoho.com", "github.com/zoho/", "github.com/beam-help/")
-# A URL as a browser and Python read it alike: https, a plain ASCII host, printable ASCII after it.
-_URL_PARTS = re.compile(r"https://(?P<authority>[^/?#]*)(?P<rest>[/?#].*)?", re.S)
-_HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
-_URL_REST = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
-
-
-@dataclass(frozen=True)
-class Record:
-    """One fact-bearing thing, as a writer wrote it, with the line of every field."""
-
-    id: str
-    kind: str
-    title: str
-    url: str
-    verified_on: dt.date
-    product: str
-    location: Location
-    facts: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
-    note: str = ""
-    # Zoho's own words from the page at `url` that state the record's facts, copied as published.
-    quote: str = ""
-    # A code record's symbol: its first and last line in `file` (for a link to the repository).
-    code_lines: tuple[int, int] | None = None
-    # The words just before the quote on that page, only where its link would otherwise land on
-    # an earlier passage that starts the same way (`python -m macros verify-sources` says when).
-    quote_prefix: str = ""
-    # Records whose official source says otherwise: a page citing this one must cite them too.
-    disagrees_with: tuple[str, ...] = ()
-
-    def at(self, name: str) -> Location:
-        """Where a field was written (the record's first line when it has no such field)."""
-        return Location(self.location.path, self.lines.get(name, self.location.line))
-
-
-# --- field readers: node -> value, raising yn.Invalid -------------------------------------------
-
-
-def _https(node: yaml.Node, name: str) -> str:
-    url = yn.text(node, name)
-    if (
-        not url.startswith("https://")
-        or len(url) <= len("https://")
-        or any(c.isspace() for c in url)
-    ):
-        raise yn.Invalid(
-            node,
-            f"'{name}' must be an https:// address, not {url!r}",
-            "Link the official page with its https:// address",
-            "not-https",
-        )
-    parts = _URL_PARTS.fullmatch(url)
-    authority = parts["authority"] if parts else ""
-    if "@" in authority:
-        raise yn.Invalid(
-            node,
-            f"'{name}' holds a user name before '@' ({url}): a browser would open "
-            f"{authority.rpartition('@')[2] or 'another host'}, not the host written first",
-            "Link the official page by its plain address, with nothing between https:// and the host",
-            "bad-url",
-        )
-    if not authority.isascii():
-        raise yn.Invalid(
-            node,
-            f"the host of '{name}' ({authority}) holds letters that are not plain ASCII, which can "
-            "imitate another site's name",
-            "Link the official page by its address as Zoho publishes it",
-            "bad-url",
-        )
-    if not _HOST_NAME.fullmatch(authority.lower()):
-        raise yn.Invalid(
-            node,
-            f"the host of '{name}' ({authority}) is not a plain host name",
-            "Write the address as https://host/path, without a port, backslash or trailing dot",
-            "bad-url",
-        )
-    if not _URL_REST.fullmatch(parts["rest"] or ""):
-        raise yn.Invalid(
-            node,
-            f"'{name}' holds characters that an address cannot hold as they are ({url})",
-            "Copy the address from the browser's address bar, where such characters are "
-            "percent-encoded",
-            "bad-url",
-        )
-    return url
-
-
-def host_allowed(url: str, hosts: tuple[str, ...]) -> bool:
-    """Whether an https URL (already checked by _https) links to a host the site allows."""
-    parts = urlsplit(url)
-    host, path = (parts.hostname or "").lower(), parts.path or "/"
-    for entry in hosts:
-        name, slash, prefix = entry.lower().partition("/")
-        on_host = host.endswith(name) if name.startswith(".") else host == name
-        if on_host and (not slash or path.startswith("/" + prefix)):
-            return True
-    return False
-
-
-def _language(node: yaml.Node, name: str) -> str:
-    value = yn.text(node, name)
-    if not LANGUAGE_PATTERN.fullmatch(value):
-        raise yn.Invalid(
-            node,
-            f"'{name}' is {value!r}, which is not the name of a language",
-            "Use a lowercase name such as python, javascript or shell",
-            "bad-language",
-        )
-    return value
-
-
-def _identifier(node: yaml.Node, name: str) -> str:
-    value = yn.text(node, name)
-    if not ID_PATTERN.fullmatch(value):
-        raise yn.Invalid(
-            node,
-            f"the id {value!r} has characters ids may not use",
-            "Use lowercase letters, digits, '.' and '-', such as zoho-crm.bulk-write.get-job",
-            "bad-id",
-        )
-    return value
-
-
-def _identifiers(node: yaml.Node, name: str) -> tuple[str, ...]:
-    yn.text_list(node, name)  # a non-empty list of text, or the usual message
-    return tuple(_identifier(item, f"an item of {name}") for item in node.value)
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[yaml.Node, str], str]:
-    def read(node: yaml.Node, name: str) -> str:
-        value = yn.text(node, name)
-        if value not in choices:
-            raise yn.Invalid(
-                node,
-                f"'{name}' is {value!r}, which is not one of {', '.join(choices)}",
-                f"Use one of: {', '.join(choices)}.{did_you_mean(value, choices)}",
-                "bad-choice",
-            )
-        return value
-
-    return read
-
-
-def _path(node: yaml.Node, name: str) -> str:
-    value = yn.text(node, name)
-    if not value.startswith("/"):
-        raise yn.Invalid(
-            node,
-            f"'{name}' must start with '/', not {value!r}",
-            "Write the path as Zoho documents it, such as /crm/bulk/v8/write/{job_id}",
-            "bad-path",
-        )
-    return value
-
-
-def _scopes(node: yaml.Node, name: str) -> tuple[tuple[str, ...], ...]:
-    """A list whose items are a scope or a list of alternative scopes: one from each item is needed."""
-    if not isinstance(node, yaml.SequenceNode) or not node.value:
-        raise yn.Invalid(
-            node,
-            f"'{name}' must be a list of scopes",
-            f"Write {name}: [[ZohoCRM.bulk.CREATE, ZohoCRM.bulk.ALL]]",
-            "wrong-type",
-        )
-    groups = []
-    for item in node.value:
-        if isinstance(item, yaml.SequenceNode):
-            groups.append(yn.text_list(item, f"a scope group of {name}"))
-        else:
-            groups.append((yn.text(item, f"an item of {name}"),))
-    return tuple(groups)
-
-
-def _text_mapping(node: yaml.Node, name: str) -> Mapping[str, str]:
-    items = yn.mapping_items(node, f"'{name}'")
-    if not items:
-        raise yn.Invalid(
-            node,
-            f"'{name}' is empty",
-            f"Give {name} at least one 'name: value' line",
-            "empty-value",
-        )
-    return MappingProxyType(
-        {key: yn.text(value, f"{name}.{key}") for key, (_, value) in items.items()}
-    )
-
-
-_PARAMETER_FIELDS: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
-    "name": (True, yn.text),
-    "in": (True, _one_of(PARAMETER_PLACES)),
-    "required": (True, yn.boolean),
-    "description": (True, yn.paragraph),
-}
-
-
-def _parameters(node: yaml.Node, name: str) -> tuple[Mapping[str, Any], ...]:
-    if not isinstance(node, yaml.SequenceNode):
-        raise yn.Invalid(
-            node,
-            f"'{name}' must be a list of parameters",
-            "Write each parameter as '- name: ...' with in, required and description",
-            "wrong-type",
-        )
-    return tuple(_read_nested(item, _PARAMETER_FIELDS, "a parameter") for item in node.value)
-
-
-# kind -> field -> (required, reader). Every kind also has the COMMON fields.
-COMMON: dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]] = {
-    "id": (True, _identifier),
-    "kind": (True, yn.text),
-    "title": (True, yn.text),
-    "url": (True, _https),
-    "verified_on": (True, yn.date),
-    "note": (False, yn.paragraph),
-    "quote": (False, yn.paragraph),
-    "quote_prefix": (False, yn.text),
-    "disagrees_with": (False, _identifiers),
-}
-KINDS: dict[str, dict[str, tuple[bool, Callable[[yaml.Node, str], Any]]]] = {
-    "endpoint": {
-        "method": (True, _one_of(METHODS)),
-        "path": (True, _path),
-        "host": (True, _one_of(HOSTS)),
-        "scopes": (True, _scopes),
-        "read_only": (True, yn.boolean),
-        "parameters": (False, _parameters),
-    },
-    "config": {
-        "value": (False, yn.text),
-        "values": (False, yn.text_list),
-        "fields": (False, _text_mapping),
-    },
-    "code": {
-        "file": (True, yn.text),
-        "symbol": (True, yn.text),
-        "language": (False, _language),
-    },
-    "doc": {
-        "publisher": (False, yn.text),
-    },
-}
-CONFIG_SHAPES = ("value", "values", "fields")
-# Kinds whose facts come from the page at their url, so they should quote it; a code record
-# shows our own tested code.
-QUOTED_KINDS = ("endpoint", "config", "doc")
-
-
-def _read_fields(
-    node: yaml.Node,
-    schema: Mapping[str, tuple[bool, Callable]],
-    what: str,
-) -> tuple[dict[str, Any], dict[str, int], list[yn.Invalid]]:
-    """Read a mapping against a schema, collecting every broken field rather than the first."""
-    items = yn.mapping_items(node, what)
-    values: dict[str, Any] = {}
-    lines: dict[str, int] = {}
-    broken: list[yn.Invalid] = []
-    for key, (key_node, value_node) in items.items():
-        lines[key] = yn.line_of(key_node)
-        if key not in schema:
-            broken.append(
-                yn.Invalid(
-                    key_node,
-                    f"{what} has an unknown field '{key}'",
-                    f"Remove it or use one of: {', '.join(schema)}.{did_you_mean(key, schema)}",
-                    "unknown-field",
-                )
-            )
-            continue
-        try:
-            values[key] = schema[key][1](value_node, key)
-        except yn.Invalid as invalid:
-            broken.append(invalid)
-    misspelt = _misspelt_fields(lines, schema)
-    missing = [
-        key
-        for key, (required, _) in schema.items()
-        if required and key not in lines and key not in misspelt
-    ]
-    if missing:
-        broken.append(
-            yn.Invalid(
-                node,
-                f"{what} lacks the required field(s) {', '.join(missing)}",
-                f"Add {missing[0]}: ... to it",
-                "missing-field",
-            )
-        )
-    return values, lines, broken
-
-
-def _misspelt_fields(written: Iterable[str], schema: Iterable[str]) -> set[str]:
-    """Fields of the schema the writer seems to have written with a typo (`valuee:` for `value:`).
-    Their unknown-field message says "Did you mean ...?", so they are not reported missing too."""
-    written, schema = set(written), list(schema)
-    return {
-        close[0]
-        for key in written - set(schema)
-        if (close := difflib.get_close_matches(key, schema, n=1, cutoff=0.75))
-        and close[0] not in written
-    }
-
-
-def _read_nested(
-    node: yaml.Node,
-    schema: Mapping[str, tuple[bool, Callable]],
-    what: str,
-) -> dict[str, Any]:
-    values, _, broken = _read_fields(node, schema, what)
-    if broken:
-        raise broken[0]
-    return MappingProxyType(values)
-
-
-# --- code records: the shown source comes from a real, tested file -----------------------------
-
-
-@functools.lru_cache(maxsize=16)
-def _parse(source: str) -> ast.Module:
-    """Parse an example file once, however many code records show functions from it."""
-    return ast.parse(source)
-
-
-def symbol_lines(source: str, symbol: str) -> tuple[int, int] | None:
-    """First and last line (1-based) of a top-level function or class (or `Class.method`),
-    decorators included; None when the file has no such symbol."""
-    body: list[ast.stmt] = _parse(source).body
-    node: ast.AST | None = None
-    for part in symbol.split("."):
-        node = next(
-            (
-                n
-                for n in body
-                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                and n.name == part
-            ),
-            None,
-        )
-        if node is None:
-            return None
-        body = node.body
-    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    return first, node.end_lineno or node.lineno
-
-
-def _python_lines(source: str) -> list[str]:
-    """Lines as Python numbers them: at \n, \r\n and \r only (splitlines() would also split
-    at \f, U+2028 and others, and the symbol's lines would be off)."""
-    return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def extract_symbol(source: str, symbol: str) -> str | None:
-    """The source of a top-level function or class (or `Class.method`), decorators included."""
-    found = symbol_lines(source, symbol)
-    if found is None:
-        return None
-    first, last = found
-    return textwrap.dedent("\n".join(_python_lines(source)[first - 1 : last]))
-
-
-def _code_source(
-    root: Path, nodes: Mapping[str, yaml.Node], values: dict[str, Any]
-) -> tuple[str, tuple[int, int]]:
-    """The symbol's source and its lines in the file; a problem points at the `file:` or
-    `symbol:` line that causes it."""
-    file_name, symbol = values["file"], values["symbol"]
-    target = (root / file_name).resolve()
-    if Path(file_name).is_absolute() or not target.is_relative_to(root.resolve()):
-        raise yn.Invalid(
-            nodes["file"],
-            f"'file' points outside the repository ({file_name})",
-            "Give a path inside the repository, such as examples/zoho_crm_bulk/client.py",
-            "code-file",
-        )
-    if target.suffix != ".py" or not target.is_file():
-        raise yn.Invalid(
-            nodes["file"],
-            f"'file' names {file_name}, which is not a Python file in the repository",
-            "Check the path; it is relative to the repository root",
-            "code-file",
-        )
-    try:
-        text = target.read_text(encoding="utf-8")
-        lines = symbol_lines(text, symbol)
-    except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError, MemoryError) as error:
-        reason = (
-            "it is nested too deeply" if isinstance(error, (RecursionError, MemoryError)) else error
-        )
-        raise yn.Invalid(
-            nodes["file"],
-            f"{file_name} cannot be read as Python ({reason})",
-            "Fix that file so its tests pass",
-            "code-file",
-        ) from None
-    if lines is None:
-        raise yn.Invalid(
-            nodes["symbol"],
-            f"{file_name} has no function or class named '{symbol}'",
-            "Check the spelling of 'symbol' (use Class.method for a method)",
-            "code-symbol",
-        )
-    first, last = lines
-    return textwrap.dedent("\n".join(_python_lines(text)[first - 1 : last])), lines
-
-
-# --- loading ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -502,35 +87,26 @@ def _read_record(
             yn.Invalid(
                 node,
                 "this record has no 'kind'",
-                f"Add kind: with one of {', '.join(KINDS)}",
+                f"Add kind: with one of {', '.join(KIND_FIELDS)}",
                 "missing-field",
             )
         ]
     kind = yn.text(kind_entry[1], "kind")
-    if kind not in KINDS:
+    if kind not in KIND_FIELDS:
         return None, [
             yn.Invalid(
                 kind_entry[1],
                 f"unknown kind '{kind}'",
-                f"Use one of: {', '.join(KINDS)}.{did_you_mean(kind, KINDS)}",
+                f"Use one of: {', '.join(KIND_FIELDS)}.{did_you_mean(kind, KIND_FIELDS)}",
                 "unknown-kind",
             )
         ]
-    values, lines, broken = _read_fields(node, {**COMMON, **KINDS[kind]}, f"this {kind} record")
+    values, lines, broken = read_fields(
+        node, {**COMMON, **KIND_FIELDS[kind]}, f"this {kind} record"
+    )
     broken += _site_rules(items, values, policy)
-    if kind == "config":
-        shapes = [name for name in CONFIG_SHAPES if name in lines]
-        typo = _misspelt_fields(lines, {**COMMON, **KINDS[kind]}) & set(CONFIG_SHAPES)
-        if len(shapes) != 1 and not (typo and not shapes):
-            broken.append(
-                yn.Invalid(
-                    node,
-                    "a config record needs exactly one of value, values or fields "
-                    f"(it has {', '.join(shapes) if shapes else 'none'})",
-                    "Keep exactly one of value:, values: or fields:",
-                    "config-shape",
-                )
-            )
+    if kind == "config" and (wrong_shape := config_shape_problem(node, lines)):
+        broken.append(wrong_shape)
     code_lines = None
     if "quote_prefix" in lines and "quote" not in lines:
         broken.append(
@@ -544,7 +120,9 @@ def _read_record(
     if kind == "code" and not broken:
         try:
             field_nodes = {name: value for name, (_, value) in items.items()}
-            values["source"], code_lines = _code_source(root, field_nodes, values)
+            values["source"], code_lines = code_source(
+                root, field_nodes, values["file"], values["symbol"]
+            )
         except yn.Invalid as invalid:
             broken.append(invalid)
     if broken:
@@ -552,7 +130,6 @@ def _read_record(
     common = {name: values.pop(name) for name in list(COMMON) if name in values}
     return Record(
         id=common["id"],
-        kind=kind,
         title=common["title"],
         url=common["url"],
         verified_on=common["verified_on"],
@@ -562,7 +139,7 @@ def _read_record(
         disagrees_with=common.get("disagrees_with", ()),
         product=product,
         location=Location(path, yn.line_of(node)),
-        facts=MappingProxyType(values),
+        facts=typed_facts(kind, values),
         lines=MappingProxyType(lines),
         code_lines=code_lines,
     ), []
@@ -756,7 +333,7 @@ def _load_file_cached(
     if entry is not None and all(_file_state(path) == state for path, state in entry[0]):
         return entry[1], []
     records, problems = load_file(file, root, policy)
-    read = [file, *(root / r.facts["file"] for r in records if r.kind == "code")]
+    read = [file, *(root / r.facts.file for r in records if isinstance(r.facts, CodeFacts))]
     states = [(path, _file_state(path)) for path in read]
     # A broken file is read again next time, whatever fixes it; so is one written just now,
     # which may have changed again while it was being read.
@@ -782,7 +359,7 @@ def duplicate_records(records: Iterable[Record]) -> list[Problem]:
     first_seen: dict[tuple[str, str, str], Record] = {}
     problems = []
     for record in sorted(records, key=lambda r: (r.location.path, r.location.line)):
-        key = (record.url, record.kind, repr(sorted(record.facts.items())))
+        key = (record.url, record.kind, repr(sorted(fact_values(record).items())))
         first = first_seen.setdefault(key, record)
         if first is not record and first.product != record.product:
             problems.append(

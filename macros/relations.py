@@ -9,12 +9,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .problems import Location, Problem, did_you_mean
-
-if TYPE_CHECKING:
-    from .pages import RenderedPage
+from .rendered_page import RenderedPage
 
 FIELD = "same_task"
 EXAMPLE = "same_task: zoho-crm/bulk-write/create-bulk-write-job.md"

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from markupsafe import Markup, escape
 
 from .citations import CiteUse, entry_anchor
-from .records import Record
+from .kinds import ConfigFields, ConfigValue, ConfigValues, EndpointFacts, Record
 from .repo_links import code_url
 from .textfragment import with_text_fragment
 from .yamlnodes import LINE_BREAKS
@@ -88,8 +88,8 @@ def scope_expression(groups: Iterable[Sequence[str]]) -> Markup:
     return Markup(" <strong>and</strong> ".join(str(joined(group, "or")) for group in groups))
 
 
-def endpoint(record: Record) -> Markup:
-    return code(f"{record.facts['method']} {record.facts['path']}")
+def endpoint(facts: EndpointFacts) -> Markup:
+    return code(f"{facts.method} {facts.path}")
 
 
 def link(record: Record) -> Markup:
@@ -205,18 +205,18 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Markup]]) -> Markup:
 def comparison_cell(record: Record, marker: Markup) -> Markup:
     """One product's side of a comparison row: what the record is, then its request and scopes
     (an endpoint) or its value (a config record), all on one table line."""
-    facts = record.facts
-    if record.kind == "endpoint":
-        shown = f"{endpoint(record)}<br>Scopes: {scope_expression(facts['scopes'])}"
-    elif "value" in facts:
-        shown = str(code(facts["value"]))
-    elif "values" in facts:
-        # No "and"/"or": whether the values are alternatives depends on the record.
-        shown = ", ".join(str(code(v)) for v in facts["values"])
-    else:
-        shown = "; ".join(
-            f"{text(column_heading(k))}: {code(v)}" for k, v in facts["fields"].items()
-        )
+    match record.facts:
+        case EndpointFacts() as facts:
+            shown = f"{endpoint(facts)}<br>Scopes: {scope_expression(facts.scopes)}"
+        case ConfigValue(value):
+            shown = str(code(value))
+        case ConfigValues(values):
+            # No "and"/"or": whether the values are alternatives depends on the record.
+            shown = ", ".join(str(code(v)) for v in values)
+        case ConfigFields(fields):
+            shown = "; ".join(f"{text(column_heading(k))}: {code(v)}" for k, v in fields.items())
+        case _:
+            raise TypeError(f"a {record.kind} record has no comparison cell")
     return Markup(f"{text(record.title)}{marker}<br>{shown}")
 
 

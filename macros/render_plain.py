@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from markupsafe import Markup
 
 from .citations import CiteUse
-from .records import Record
+from .kinds import ConfigFields, ConfigValue, ConfigValues, EndpointFacts, Record
 from .render import DISCLAIMER, column_heading, source_url
 from .repo_links import code_url
 
@@ -75,8 +75,8 @@ def scope_expression(groups: Iterable[Sequence[str]]) -> Markup:
     return Markup(" **and** ".join(str(joined(group, "or")) for group in groups))
 
 
-def endpoint(record: Record) -> Markup:
-    return code(f"{record.facts['method']} {record.facts['path']}")
+def endpoint(facts: EndpointFacts) -> Markup:
+    return code(f"{facts.method} {facts.path}")
 
 
 def link(record: Record) -> Markup:
@@ -130,17 +130,17 @@ def page_head(kicker: str, title: str, summary: str) -> str:
 
 def comparison_cell(record: Record, marker: Markup) -> Markup:
     """One product's side of a comparison row, on one table line (as render.comparison_cell)."""
-    facts = record.facts
-    if record.kind == "endpoint":
-        shown = f"{endpoint(record)}; scopes: {scope_expression(facts['scopes'])}"
-    elif "value" in facts:
-        shown = str(code(facts["value"]))
-    elif "values" in facts:
-        shown = ", ".join(str(code(v)) for v in facts["values"])
-    else:
-        shown = "; ".join(
-            f"{text(column_heading(k))}: {code(v)}" for k, v in facts["fields"].items()
-        )
+    match record.facts:
+        case EndpointFacts() as facts:
+            shown = f"{endpoint(facts)}; scopes: {scope_expression(facts.scopes)}"
+        case ConfigValue(value):
+            shown = str(code(value))
+        case ConfigValues(values):
+            shown = ", ".join(str(code(v)) for v in values)
+        case ConfigFields(fields):
+            shown = "; ".join(f"{text(column_heading(k))}: {code(v)}" for k, v in fields.items())
+        case _:
+            raise TypeError(f"a {record.kind} record has no comparison cell")
     return Markup(f"{text(record.title)}{marker}: {shown}")
 
 

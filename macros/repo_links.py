@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from .records import Record
+from .kinds import CodeFacts, Record
 
 DEFAULT_BRANCH = "main"
 
@@ -27,7 +27,8 @@ def file_base(repo_url: str | None, edit_uri: str | None = None) -> str | None:
 def code_url(record: Record, base: str | None) -> str | None:
     """The repository page of a code record's function, at its lines; None for other records or
     when there is no repository to link to."""
-    if record.kind != "code" or base is None or record.code_lines is None:
+    facts = record.facts
+    if not isinstance(facts, CodeFacts) or base is None or record.code_lines is None:
         return None
     first, last = record.code_lines
-    return f"{base}{quote(record.facts['file'])}#L{first}-L{last}"
+    return f"{base}{quote(facts.file)}#L{first}-L{last}"

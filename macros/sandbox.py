@@ -18,7 +18,8 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 try:  # not on every platform; where it is missing, the other limits still hold
     import resource
@@ -181,7 +182,9 @@ def _bounded_concat(parts: Iterable[str]) -> str:
 def _paused_at(parts: Iterable[str]) -> int | None:
     """The page line a template's output generator is paused at (its traceback has ended)."""
     frame = getattr(parts, "gi_frame", None)
-    template = frame.f_globals.get("__jinja_template__") if frame is not None else None
+    if frame is None:
+        return None
+    template = frame.f_globals.get("__jinja_template__")
     return template.get_corresponding_lineno(frame.f_lineno) if template is not None else None
 
 

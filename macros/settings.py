@@ -22,7 +22,7 @@ DEFAULT_SOURCES = "sources"
 PRODUCT_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def _beam_options(root_node: yaml.Node) -> yaml.Node | None:
+def beam_options(root_node: yaml.Node) -> yaml.Node | None:
     """The node holding `beam:`'s options under `plugins:`, or None when there are none."""
     if not isinstance(root_node, yaml.MappingNode):
         return None
@@ -52,7 +52,7 @@ def problems_by_option(config_file: Path) -> list[tuple[str, Problem]]:
     except (OSError, UnicodeDecodeError):
         return []  # MkDocs itself says why it cannot read its settings file
     node, problems = yn.compose(text, path)
-    options = _beam_options(node) if node is not None else None
+    options = beam_options(node) if node is not None else None
     if problems or options is None or (isinstance(options, yaml.ScalarNode) and not options.value):
         return [("", problem) for problem in problems]
     try:
@@ -184,7 +184,8 @@ def _products(node: yaml.Node) -> None:
 
 def _review_days(node: yaml.Node) -> None:
     value = node.value if isinstance(node, yaml.ScalarNode) else None
-    if value is None or node.style or not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
+    quoted = isinstance(node, yaml.ScalarNode) and bool(node.style)
+    if value is None or quoted or not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
         shown = repr(value) if value is not None else "a list or mapping"
         raise yn.Invalid(
             node,
@@ -251,7 +252,7 @@ def product_lines(config_file: Path) -> dict[str, int]:
         node, problems = yn.compose(config_file.read_text(encoding="utf-8"), config_file.name)
     except (OSError, UnicodeDecodeError):
         return {}
-    options = _beam_options(node) if node is not None and not problems else None
+    options = beam_options(node) if node is not None and not problems else None
     if not isinstance(options, yaml.MappingNode):
         return {}
     products = next((v for k, v in options.value if k.value == "products"), None)

@@ -18,10 +18,10 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from .contract import find_macro_calls
-from .pages import RenderedPage
+from .kinds import Record
+from .page_scan import find_macro_calls
 from .problems import Location, Problem, did_you_mean
-from .records import Record
+from .rendered_page import RenderedPage
 
 HOME = "index.md"
 # Markdown links and raw HTML links: the target up to a '#', '?', space or closing bracket.
@@ -38,12 +38,12 @@ def site_problems(
 ) -> list[Problem]:
     """Every problem of the rules above; `nav` is mkdocs.yml's nav as plain data (None: no nav)."""
     prefix = docs_dir.rstrip("/") + "/"
-    pages = {page.path.removeprefix(prefix): page for page in pages}
+    by_path = {page.path.removeprefix(prefix): page for page in pages}
     config_lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
-    problems = _nav_problems(nav, pages, products, config_lines)
-    problems += _link_problems(root, prefix, pages, products)
-    problems += _disagreement_problems(records, pages.values())
-    problems += _code_shown_problems(root, records, pages.values())
+    problems = _nav_problems(nav, by_path, products, config_lines)
+    problems += _link_problems(root, prefix, by_path, products)
+    problems += _disagreement_problems(records, by_path.values())
+    problems += _code_shown_problems(root, records, by_path.values())
     return problems
 
 
@@ -203,8 +203,10 @@ def _disagreement_problems(records, pages: Iterable[RenderedPage]) -> list[Probl
     return problems
 
 
-def _code_shown_problems(root, records, pages: Iterable[RenderedPage]) -> list[Problem]:
-    shown = set()
+def _code_shown_problems(
+    root: Path, records: Mapping[str, Record], pages: Iterable[RenderedPage]
+) -> list[Problem]:
+    shown: set[str] = set()
     for page in pages:
         if any(p.severity == "error" for p in page.problems):
             return []  # a page that did not render may show any code; its problems say why

@@ -156,7 +156,7 @@ def svg_findings(text: str) -> list[tuple[int, str]]:
         found.append((line, "the drawing holds a <!DOCTYPE>, <!ENTITY> or <?...?> declaration"))
     tree = LexborHTMLParser(text)
     for node in tree.body.traverse(include_text=False) if tree.body else ():
-        tag = node.tag.lower()
+        tag = (node.tag or "").lower()
         if tag in ("body", "-comment"):
             continue
         if tag not in SVG_ELEMENTS:

@@ -11,7 +11,7 @@ import re
 
 import jinja2
 
-from .contract import fenced_lines
+from .page_scan import fenced_lines
 from .problems import Location, Problem
 from .sandbox import ENVIRONMENT
 

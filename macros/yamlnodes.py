@@ -14,8 +14,13 @@ import yaml
 
 from .problems import Location, Problem
 
-# libyaml is about eight times faster at loading; fall back where it is not compiled in.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml is about eight times faster at loading; fall back where PyYAML was built without it.
+# The one choice of loader for every YAML file the project reads (records, pages, settings, specs).
+try:
+    from yaml import CSafeLoader as _LibyamlOrPython
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _LibyamlOrPython  # type: ignore[assignment]
+FastSafeLoader = _LibyamlOrPython
 
 STR_TAG = "tag:yaml.org,2002:str"
 _TAG_NAMES = {
@@ -67,7 +72,7 @@ def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Problem]]:
     """Parse YAML text into a node tree with true file lines. A syntax error, a tag, an anchor, an
     alias or a merge key becomes a Problem at its line, and no tree is returned."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=FastSafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = file_line(text, mark.index) if mark else 1
@@ -110,8 +115,9 @@ def _feature(event: yaml.Event) -> str | None:
     """What special YAML feature an event uses, in a writer's words, or None."""
     if isinstance(event, yaml.AliasEvent):
         return f"an alias (*{event.anchor}), which repeats a value written elsewhere"
-    if getattr(event, "anchor", None) is not None:
-        return f"an anchor (&{event.anchor}), which lets a value be repeated elsewhere"
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:
+        return f"an anchor (&{anchor}), which lets a value be repeated elsewhere"
     tag = getattr(event, "tag", None)
     if tag is not None:
         shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:") else tag
@@ -126,12 +132,13 @@ def _special_features(text: str, path: str) -> list[Problem]:
     written where it stands (!!binary decodes to other text, aliases can repeat a value
     exponentially), and no record or front matter needs them."""
     problems = []
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=FastSafeLoader):
         what = _feature(event)
         if what is None:
             continue
         problem = Problem(
-            Location(path, file_line(text, event.start_mark.index)),
+            # The parser marks every event; the stubs allow None.
+            Location(path, file_line(text, event.start_mark.index) if event.start_mark else 1),
             f"this line uses {what}",
             "Write the value out in full as plain text; records and front matter do not use "
             "YAML tags, anchors, aliases or merge keys",
@@ -151,7 +158,13 @@ def _count_lines_by_newline(root: yaml.Node, text: str) -> None:
         node = stack.pop()
         mark = node.start_mark
         node.start_mark = yaml.Mark(
-            mark.name, mark.index, file_line(text, mark.index) - 1, mark.column, None, None
+            # No buffer: the message shows no snippet, so the pointer into it is never read.
+            mark.name,
+            mark.index,
+            file_line(text, mark.index) - 1,
+            mark.column,
+            None,
+            0,
         )
         if isinstance(node, yaml.MappingNode):
             stack += [part for pair in node.value for part in pair]

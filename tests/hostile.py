@@ -8,10 +8,11 @@ and fails on any dialog or request leaving 127.0.0.1 (tests/browser/test_hostile
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
-from conftest import make_fixture_site
+from conftest import ROOT, make_fixture_site
 
 HOSTILE = {
     "script": '<script>alert("title")</script>',
@@ -158,9 +159,13 @@ def lay_out_hostile_site(folder: Path) -> Path:
     site = make_fixture_site(folder)
     config = site / "mkdocs.yml"
     # As on the real site: system fonts, so the theme itself asks no third party for anything.
+    # And its page template, which writes each how-to's JSON-LD (record titles) into <head>.
     config.write_text(
-        config.read_text().replace("  name: material\n", "  name: material\n  font: false\n")
+        config.read_text().replace(
+            "  name: material\n", "  name: material\n  font: false\n  custom_dir: overrides\n"
+        )
     )
+    shutil.copytree(ROOT / "overrides", site / "overrides")
     (site / "sources" / "demo" / "records.yml").write_text(hostile_records(), encoding="utf-8")
     (site / "docs" / "index.md").write_text(HOSTILE_PAGE, encoding="utf-8")
     (site / "docs" / "shown-as-text.md").write_text(HARMLESS_PAGE, encoding="utf-8")

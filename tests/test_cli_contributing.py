@@ -1,4 +1,5 @@
-"""CONTRIBUTING.md explains every message code the engine can print, and only real ones.
+"""CONTRIBUTING.md explains every message code the engine can print, and only real ones; its
+table of record kinds is the one generated from the facts types (macros/kinds.py).
 
 A code is the fourth argument (or `code=`) of each Problem(...), Invalid(...) and problem(...)
 call in macros/: a literal, a module constant, or an f-string whose fixed start (such as
@@ -11,6 +12,8 @@ import ast
 import re
 
 from conftest import ROOT
+
+from macros.kinds import kinds_table
 
 CALLS = ("Problem", "Invalid", "problem")
 
@@ -86,3 +89,12 @@ def test_every_command_is_documented_for_writers_and_in_the_readme() -> None:
     for command in ("check", "new", "sources", "impact", "vendor-check", "verify-sources"):
         assert f"python -m macros {command}" in contributing, command
         assert f"python -m macros {command}" in readme, command
+
+
+def test_the_kinds_table_is_the_one_the_facts_types_give() -> None:
+    table = kinds_table()
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert table in contributing, (
+        "CONTRIBUTING.md's table of record kinds (under 'Source records') differs from the "
+        "facts types in macros/kinds.py. Replace the table with:\n" + table
+    )

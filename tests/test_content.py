@@ -24,7 +24,7 @@ import pytest
 from conftest import ROOT
 
 from macros.checks import check_site, read_mkdocs_yml
-from macros.contract import find_macro_calls
+from macros.page_scan import find_macro_calls
 
 DOCS = ROOT / "docs"
 HOME = "index.md"
@@ -194,7 +194,7 @@ def test_every_function_shown_as_a_code_sample_runs_in_the_example_tests(
     site, tmp_path: Path
 ) -> None:
     shown = [r for r in site.records.values() if r.kind == "code"]
-    files = sorted({os.path.realpath(ROOT / r.facts["file"]) for r in shown})
+    files = sorted({os.path.realpath(ROOT / r.facts.file) for r in shown})
     (tmp_path / "beam_trace_plugin.py").write_text(_TRACER, encoding="utf-8")
     out = tmp_path / "called.json"
     env = {
@@ -218,8 +218,6 @@ def test_every_function_shown_as_a_code_sample_runs_in_the_example_tests(
     called = {tuple(pair) for pair in json.loads(out.read_text(encoding="utf-8"))}
     assert called, "the trace saw no call at all"
     untested = [
-        r.id
-        for r in shown
-        if (os.path.realpath(ROOT / r.facts["file"]), r.facts["symbol"]) not in called
+        r.id for r in shown if (os.path.realpath(ROOT / r.facts.file), r.facts.symbol) not in called
     ]
     assert untested == []

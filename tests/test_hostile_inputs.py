@@ -22,7 +22,8 @@ from macros import yamlnodes as yn
 from macros.frontmatter import read_front_matter
 from macros.pages import PageRenderer
 from macros.publish import OutputNotWritable, Staging
-from macros.records import host_allowed, load_records
+from macros.record_urls import host_allowed
+from macros.records import load_records
 from macros.settings import settings_problems
 
 PATH = "docs/page.md"
@@ -270,7 +271,7 @@ def test_the_real_default_hosts_allow_zoho_and_refuse_others(tmp_path: Path) -> 
         "https://github.com/zoho/x",
     ):
         assert load(tmp_path, record.replace("URL", url), hosts=())[1] == ["1:unknown-host"]
-        from macros.records import DEFAULT_HOSTS
+        from macros.record_urls import DEFAULT_HOSTS
 
         assert load(tmp_path, record.replace("URL", url), hosts=DEFAULT_HOSTS)[1] == []
     assert load(tmp_path, record.replace("URL", "https://example.com/"), hosts=DEFAULT_HOSTS)[

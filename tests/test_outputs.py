@@ -2,7 +2,8 @@
 with per-page Markdown, inlined diagrams; and the built site's frame (canonical links, sitemap,
 edit links, header and footer, 404 page) and its promise to load nothing from third parties.
 
-The first half tests macros/outputs.py directly; the second half reads the real, strict build."""
+The first half tests the modules that make them (page_info, sources_page, sources_json, json_ld,
+llms, diagrams) directly; the second half reads the real, strict build."""
 
 from __future__ import annotations
 
@@ -15,16 +16,27 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+import jinja2
 import markdown
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, built_page
 
-from macros import outputs, render, render_plain
+from macros import (
+    diagrams,
+    json_ld,
+    llms,
+    page_info,
+    render,
+    render_plain,
+    sources_json,
+    sources_page,
+)
 from macros.checks import read_mkdocs_yml
+from macros.kinds import ConfigValue, ConfigValues, DocFacts, EndpointFacts, Record
 from macros.pages import PageRenderer
 from macros.problems import Location
-from macros.records import Record, load_records
+from macros.records import load_records
 
 # --- the pure core --------------------------------------------------------------------------------
 
@@ -32,16 +44,21 @@ HOSTILE = '</script><script>alert("x")</script> *bold* {{ 1 }} <b>&amp;'
 
 
 def record(record_id: str, kind: str = "doc", **facts) -> Record:
-    fields = {k: v for k, v in facts.items() if k not in ("title", "note", "verified_on", "quote")}
+    written = {k: v for k, v in facts.items() if k not in ("title", "note", "verified_on", "quote")}
+    typed = {
+        "endpoint": EndpointFacts,
+        "doc": DocFacts,
+        "config": ConfigValue if "value" in written else ConfigValues,
+    }[kind](**written)
     return Record(
         id=record_id,
-        kind=kind,
         title=facts.get("title", f"Title of {record_id}"),
         url=f"https://example.com/{record_id}",
         verified_on=facts.get("verified_on", dt.date(2026, 1, 2)),
         product="demo",
         location=Location("sources/demo/records.yml", 3),
-        facts=MappingProxyType(fields),
+        facts=typed,
+        lines=MappingProxyType({name: 4 + n for n, name in enumerate(written)}),
         note=facts.get("note", ""),
         quote=facts.get("quote", ""),
     )
@@ -87,27 +104,44 @@ Inline `<b>kept</b>` too.
 RENDERER = PageRenderer(RECORDS, {"demo": "Demo Product"})
 
 
-def demo_page(source: str = PAGE_SOURCE, uri: str = "demo/get-a-thing.md") -> outputs.PageInfo:
+def demo_page(source: str = PAGE_SOURCE, uri: str = "demo/get-a-thing.md") -> page_info.PageInfo:
     rendered = RENDERER.render(f"docs/{uri}", source)
     url = "" if uri == "index.md" else uri.removesuffix(".md") + "/"
-    return outputs.PageInfo(
-        uri, url, url + "index.html", outputs.page_title(rendered, uri), rendered, source
+    return page_info.PageInfo(
+        uri, url, url + "index.html", page_info.page_title(rendered, uri), rendered, source
     )
+
+
+def json_ld_in_head(data: object) -> str:
+    """overrides/main.html's <head> addition, rendered as MkDocs renders it, with `data` as the
+    beam_json_ld context value the plugin hands over."""
+    environment = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "main.html": (ROOT / "overrides" / "main.html").read_text(encoding="utf-8"),
+                "base.html": "{% block extrahead %}{% endblock %}",
+            }
+        ),
+        auto_reload=False,  # as MkDocs' theme environment (which does not autoescape)
+    )
+    return environment.get_template("main.html").render(beam_json_ld=data).strip()
 
 
 def test_json_ld_cannot_be_broken_out_of_by_a_record() -> None:
     page = demo_page()
-    data = outputs.tech_article(page, RECORDS, "Site", "https://site.test/", "Demo Product")
-    script = outputs.json_ld_script(data)
+    data = json_ld.tech_article(page, RECORDS, "Site", "https://site.test/", "Demo Product")
+    script = json_ld_in_head(data)
 
+    assert script.startswith('<script type="application/ld+json">')
     inner = script.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert "<" not in inner and ">" not in inner and "&" not in inner
     assert json.loads(inner) == data
     assert any(c["name"] == HOSTILE for c in data["citation"])
+    assert json_ld_in_head(None) == "", "a page that is not a how-to has no structured data"
 
 
 def test_tech_article_cites_in_number_order_and_dates_from_the_newest_source() -> None:
-    data = outputs.tech_article(demo_page(), RECORDS, "Site", "https://site.test/", "Demo Product")
+    data = json_ld.tech_article(demo_page(), RECORDS, "Site", "https://site.test/", "Demo Product")
 
     assert data["@type"] == "TechArticle"
     assert data["headline"] == "How to get a thing"
@@ -122,13 +156,13 @@ def test_tech_article_cites_in_number_order_and_dates_from_the_newest_source() -
 
 
 def test_a_page_without_sources_is_dated_by_source_date_epoch_or_not_at_all() -> None:
-    assert outputs.date_modified([], "1767225600") == "2026-01-01"
-    assert outputs.date_modified([], None) is None
-    assert outputs.date_modified([], "not a number") is None
+    assert json_ld.date_modified([], "1767225600") == "2026-01-01"
+    assert json_ld.date_modified([], None) is None
+    assert json_ld.date_modified([], "not a number") is None
 
 
 def test_page_markdown_keeps_citation_numbers_and_lists_sources_with_urls() -> None:
-    text = outputs.page_markdown(demo_page(), RENDERER, "https://site.test/")
+    text = llms.page_markdown(demo_page(), RENDERER, "https://site.test/")
 
     assert "Send `GET /v1/things/{id}`\\[1\\] and read the limit `200000`\\[2\\]." in text
     assert "See [Title of demo.doc](https://example.com/demo.doc)\\[3\\] and again \\[1\\]." in text
@@ -146,7 +180,7 @@ def test_page_markdown_keeps_citation_numbers_and_lists_sources_with_urls() -> N
 
 def test_page_markdown_comes_from_the_plain_backend_not_from_the_html() -> None:
     """A record value is escaped for Markdown in the copy, as it is for HTML on the site."""
-    text = outputs.page_markdown(demo_page(), RENDERER, "https://site.test/")
+    text = llms.page_markdown(demo_page(), RENDERER, "https://site.test/")
     assert '&lt;/script&gt;&lt;script&gt;alert\\("x"\\)&lt;/script&gt; \\*bold\\*' in text
     assert "<script>" not in text and "<b>&amp;" not in text
 
@@ -189,8 +223,8 @@ def test_markdown_copies_render_to_no_live_markup() -> None:
 
 def test_the_sources_page_shows_every_record_escaped_with_the_pages_citing_it() -> None:
     page = demo_page()
-    citing = outputs.citing_pages([page])
-    text = outputs.sources_page_markdown(
+    citing = page_info.citing_pages([page])
+    text = sources_page.sources_page_markdown(
         "Demo Product", list(RECORDS.values()), citing, "demo/sources/"
     )
     soup = BeautifulSoup(text.split("---", 2)[2], "html.parser")
@@ -222,8 +256,8 @@ def test_the_sources_page_sets_its_records_in_after_markdown() -> None:
     """MkDocs converts only the frame (title, summary, a heading per group); the records are
     HTML already and go in where each group's placeholder stands, in record order."""
     page = demo_page()
-    parts = outputs.sources_page(
-        "Demo Product", list(RECORDS.values()), outputs.citing_pages([page]), "demo/sources/"
+    parts = sources_page.sources_page(
+        "Demo Product", list(RECORDS.values()), page_info.citing_pages([page]), "demo/sources/"
     )
     assert 'class="bh-record"' not in parts.markdown and HOSTILE not in parts.markdown
     html = markdown.markdown(
@@ -239,11 +273,11 @@ def test_the_sources_page_sets_its_records_in_after_markdown() -> None:
 def test_sources_json_holds_the_same_records_and_reverse_index() -> None:
     page = demo_page()
     data = json.loads(
-        outputs.sources_json(
+        sources_json.sources_json(
             "Site",
             "https://site.test/",
             RECORDS.values(),
-            outputs.citing_pages([page]),
+            page_info.citing_pages([page]),
             {"demo": "demo/sources/"},
         )
     )
@@ -271,7 +305,7 @@ def test_sources_json_holds_the_same_records_and_reverse_index() -> None:
     ],
 )
 def test_relative_urls_match_what_mkdocs_writes(source: str, target: str, link: str) -> None:
-    assert outputs.relative_url(source, target) == link
+    assert page_info.relative_url(source, target) == link
 
 
 def test_only_local_svg_images_marked_as_diagrams_are_inlined() -> None:
@@ -283,7 +317,7 @@ def test_only_local_svg_images_marked_as_diagrams_are_inlined() -> None:
         '<p><img alt="c" class="bh-diagram" src="https://cdn.test/d.svg" /></p>'
         '<p><img alt="d" class="bh-diagram" src="../../../../etc/d.svg" /></p>'
     )
-    result = outputs.inline_svg_images(html, "demo/page/", files.get)
+    result = diagrams.inline_svg_images(html, "demo/page/", files.get)
 
     assert result.count("<svg") == 1
     assert '<span class="bh-diagram"><svg role="img"><title>T</title></svg></span>' in result
@@ -294,7 +328,7 @@ def test_only_local_svg_images_marked_as_diagrams_are_inlined() -> None:
 def test_llms_txt_follows_the_format_and_lists_every_page() -> None:
     home = demo_page("# Welcome\n\nHello.\n", "index.md")
     page = demo_page()
-    text = outputs.llms_txt(
+    text = llms.llms_txt(
         "Site", "Guides.", "https://site.test/", [home, page], {"demo": "Demo Product"},
         {"demo": "demo/sources/"},
     )  # fmt: skip

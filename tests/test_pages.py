@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import TEST_HOSTS
 
-from macros.contract import find_macro_calls
+from macros.page_scan import find_macro_calls
 from macros.pages import PageRenderer
 from macros.records import load_records
 

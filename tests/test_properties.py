@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 
 from macros import render
 from macros.citations import CiteUse
+from macros.kinds import HOSTS, METHODS, PARAMETER_PLACES, Record, fact_values
 from macros.pages import PageRenderer
 from macros.problems import Location
-from macros.records import HOSTS, ID_PATTERN, METHODS, PARAMETER_PLACES, Record, load_records
+from macros.record_fields import ID_PATTERN
+from macros.records import load_records
 from macros.yamlnodes import BIDI_CONTROLS
 
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -76,7 +78,6 @@ markupish = (
 def doc_record(record_id: str, title: str = "A page") -> Record:
     return Record(
         id=record_id,
-        kind="doc",
         title=title,
         url=f"https://example.com/{record_id}",
         verified_on=dt.date(2026, 11, 20),
@@ -295,7 +296,7 @@ def test_any_valid_record_loads_as_the_values_written(tmp_path_factory, written)
         common = {k: values.pop(k) for k in ("id", "kind", "title", "url", "verified_on")}
         assert (got.id, got.kind, got.title, got.url, got.verified_on) == tuple(common.values())
         assert (got.note, got.product) == (values.pop("note", ""), "demo")
-        facts = {k: (dict(v) if k == "fields" else v) for k, v in got.facts.items()}
+        facts = {k: (dict(v) if k == "fields" else v) for k, v in fact_values(got).items()}
         if got.kind == "endpoint" and "parameters" in facts:
             facts["parameters"] = tuple(dict(p) for p in facts["parameters"])
         if got.kind == "code":

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import TEST_HOSTS
 
-from macros.records import extract_symbol, load_records
+from macros.code_source import extract_symbol
+from macros.records import load_records
 
 GOOD = """\
 - id: p.doc
@@ -227,7 +228,7 @@ def test_code_record_must_point_at_a_real_symbol(tmp_path: Path) -> None:
         if not problems_for(tmp_path, text.format(file="ex.py", symbol="here"))
         else ({}, ["failed"])
     )
-    assert problems == [] and records["p.code"].facts["source"] == "def here():\n    return 1"
+    assert problems == [] and records["p.code"].facts.source == "def here():\n    return 1"
 
 
 def test_extract_symbol_finds_methods_and_keeps_decorators() -> None:

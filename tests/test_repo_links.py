@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from macros import outputs
+from macros import llms, page_info, sources_json, sources_page
 from macros.checks import check_site
 from macros.pages import PageRenderer
 from macros.records import load_records
@@ -107,16 +107,16 @@ def test_sources_json_the_sources_page_and_page_markdown_carry_the_code_link(
 ) -> None:
     records, _ = load_records(write_site(tmp_path))
     link = f"{BASE}examples/client.py#L4-L6"
-    data = json.loads(outputs.sources_json("S", None, records.values(), {}, {}, BASE))
+    data = json.loads(sources_json.sources_json("S", None, records.values(), {}, {}, BASE))
     by_id = {r["id"]: r for r in data["records"]}
     assert by_id["p.wait"]["code_url"] == link and "code_url" not in by_id["p.doc"]
-    page = outputs.sources_page_markdown("P", list(records.values()), {}, "p/sources/", BASE)
+    page = sources_page.sources_page_markdown("P", list(records.values()), {}, "p/sources/", BASE)
     assert f'href="{link}"' in page
     renderer = PageRenderer(records, {"p": "P"}, code_base=BASE)
     source = '{{ cite("p.wait") }}\n'
     rendered = renderer.render("docs/x.md", source)
-    info = outputs.PageInfo("x.md", "x/", "x/index.html", "X", rendered, source)
-    text = outputs.page_markdown(info, renderer, None)
+    info = page_info.PageInfo("x.md", "x/", "x/index.html", "X", rendered, source)
+    text = llms.page_markdown(info, renderer, None)
     assert (
         f"1. [Wait for a job]({link}) (official page: https://www.zoho.com/docs/jobs.html)" in text
     )
@@ -128,7 +128,7 @@ def test_the_real_site_links_its_code_records_to_the_repository() -> None:
     page = next(p for p in report.pages if p.path.endswith("retrieve-bulk-write-jobs.md"))
     record = report.records["zoho-crm.examples.wait-for-bulk-write-job"]
     first, last = record.code_lines
-    source = (root / record.facts["file"]).read_text(encoding="utf-8").splitlines()
+    source = (root / record.facts.file).read_text(encoding="utf-8").splitlines()
     assert source[first - 1].startswith("def wait_for_bulk_write_job(")
     assert (
         f'href="https://github.com/beam-help/beam-help/blob/main/examples/zoho_crm_bulk/client.py'

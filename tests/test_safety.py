@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -435,7 +436,7 @@ def test_hostile_values_load_as_the_exact_text_written(tmp_path: Path) -> None:
     assert problems == []
     assert records["demo.get-job"].title == HOSTILE["script"]
     assert records["demo.get-job"].url == "https://example.com/'onmouseover='alert(1)"
-    assert records["demo.statuses"].facts["values"] == (HOSTILE["autolink"], HOSTILE["jinja"])
+    assert records["demo.statuses"].facts.values == (HOSTILE["autolink"], HOSTILE["jinja"])
 
 
 @pytest.mark.xdist_group("hostile-site")  # built once, on one worker
@@ -481,3 +482,22 @@ def test_the_loader_refuses_script_and_data_urls(tmp_path: Path) -> None:
         "official page with its https:// address. [not-https]"
         for n, url in enumerate(urls)
     ]
+
+
+@pytest.mark.xdist_group("hostile-site")  # built once, on one worker
+def test_a_record_title_holding_a_script_end_tag_cannot_close_the_json_ld(
+    hostile_site: Path,
+) -> None:
+    page = (hostile_site / "index.html").read_text(encoding="utf-8")
+    head = page.split("</head>", 1)[0]
+    opening = re.search(r"<script type=\"?application/ld\+json\"?>", head)  # quotes minified
+    assert opening is not None, "the how-to has no JSON-LD"
+    start = opening.end()
+    # A browser ends a script element at the first "</script" in it, whatever the case.
+    inner = head[start : head.lower().index("</script", start)]
+    data = json.loads(inner)  # the whole object up to that point: nothing was cut short
+    assert "<" not in inner and ">" not in inner
+    assert HOSTILE["script"] in [c["name"] for c in data["citation"]]
+    soup = BeautifulSoup(page, "html.parser")
+    assert len(soup.select('script[type="application/ld+json"]')) == 1
+    assert 'alert("title")' not in " ".join(s.get_text() for s in soup.find_all("script"))

@@ -10,7 +10,7 @@ from conftest import make_fixture_site, run_mkdocs
 from test_fixture_sites import run_check
 
 from macros.checks import pages_outside_nav, read_settings
-from macros.pages import RenderedPage
+from macros.rendered_page import RenderedPage
 from macros.settings import layout_problems, settings_problems
 
 

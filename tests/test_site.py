@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, built_page
 
 from macros.checks import read_mkdocs_yml
-from macros.contract import find_macro_calls
+from macros.page_scan import find_macro_calls
 from macros.pages import PageRenderer
 from macros.records import load_records
 
@@ -122,7 +122,7 @@ def test_every_how_to_shows_the_facts_of_its_records_and_lists_its_sources(
         for call in find_macro_calls(page.read_text(encoding="utf-8")):
             for record_id in call.ids if call.name == "endpoint" else []:
                 facts = records[record_id].facts
-                assert f"{facts['method']} {facts['path']}" in text, (page.name, record_id)
+                assert f"{facts.method} {facts.path}" in text, (page.name, record_id)
             if call.name == "code":
                 assert article.select_one("div.highlight code") is not None, page.name
         assert "independent guide, not official Zoho support" in text
@@ -134,14 +134,14 @@ def test_code_records_show_the_tested_function_itself(records) -> None:
     shown = [r for r in records.values() if r.kind == "code"]
     assert shown
     for record in shown:
-        module_path = Path(record.facts["file"]).with_suffix("")
+        module_path = Path(record.facts.file).with_suffix("")
         module = importlib.import_module(
             ".".join(module_path.parts[1:])
         )  # examples/ is on sys.path
         function = module
-        for part in record.facts["symbol"].split("."):
+        for part in record.facts.symbol.split("."):
             function = getattr(function, part)
-        assert record.facts["source"] == textwrap.dedent(inspect.getsource(function)).rstrip("\n")
+        assert record.facts.source == textwrap.dedent(inspect.getsource(function)).rstrip("\n")
 
 
 def test_strict_build_validates_links_and_anchors() -> None:

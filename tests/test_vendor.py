@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from macros import vendor
+from macros import vendor, vendor_compare, vendor_spec
 from macros.records import load_records
 
 # Zoho's v8 OpenAPI files: BEAM_VENDOR_SPECS names their folder (the GitHub workflow fetches them
@@ -158,7 +158,7 @@ def test_an_operations_own_security_replaces_the_top_level_one() -> None:
         },
         security=scoped("Demo.jobs.ALL"),
     )
-    parsed, problems = vendor.spec_from_data(data, "x.json")
+    parsed, problems = vendor_spec.spec_from_data(data, "x.json")
     assert problems == []
     assert {(op.method, op.path): op.scopes for op in parsed.operations} == {
         ("POST", "/api/v8/jobs"): frozenset({"Demo.files.ALL"}),
@@ -373,8 +373,8 @@ def test_every_endpoint_record_matches_zohos_openapi_files_or_is_allow_listed(ca
     # Every Zoho CRM endpoint record was held to the files: none slipped through as "another
     # version". (The files describe Zoho CRM; other products' records are another API.)
     records, _ = load_records(ROOT)
-    parsed = [vendor.read_spec(file)[0] for file in specs]
-    comparison = vendor.compare(records, parsed)
+    parsed = [vendor_spec.read_spec(file)[0] for file in specs]
+    comparison = vendor_compare.compare(records, parsed)
     endpoints = sorted(
         r.id for r in records.values() if r.kind == "endpoint" and r.product == "zoho-crm"
     )

@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES, TEST_HOSTS, make_fixture_site
 
 from macros.checks import check_site
-from macros.page_macros import MACRO_NAMES
+from macros.page_scan import MACRO_NAMES
 from macros.pages import PageRenderer
 from macros.records import load_records
 from macros.template_text import template_text_problems

@@ -2,7 +2,7 @@
 
 Owns: reading the records as they were at REF (from `git archive`, into a temporary folder),
 comparing them field by field with today's, and listing the macro calls that cite a changed one.
-Does not own: loading records (records.py) or finding macro calls (contract.find_macro_calls).
+Does not own: loading records (records.py) or finding macro calls (page_scan.find_macro_calls).
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from pathlib import Path
 import jinja2
 
 from ..checks import read_settings
-from ..contract import find_macro_calls
-from ..records import DEFAULT_HOSTS, Record, load_records
+from ..kinds import Record, fact_values
+from ..page_scan import find_macro_calls
+from ..record_urls import DEFAULT_HOSTS
+from ..records import load_records
 from .base import CommandError, plural
 
 # What a record says; its location and line numbers are where it is written, not what it says.
@@ -57,10 +59,11 @@ def record_changes(before: Mapping[str, Record], after: Mapping[str, Record]) ->
             changes[record_id] = Change(record_id, (), removed=True)
             continue
         fields = [name for name in _COMMON_FIELDS if getattr(old, name) != getattr(new, name)]
+        old_facts, new_facts = fact_values(old), fact_values(new)
         fields += sorted(
             name
-            for name in old.facts.keys() | new.facts.keys()
-            if old.facts.get(name) != new.facts.get(name)
+            for name in old_facts.keys() | new_facts.keys()
+            if old_facts.get(name) != new_facts.get(name)
         )
         if fields:
             changes[record_id] = Change(record_id, tuple(fields))

@@ -22,8 +22,8 @@ import yaml
 from .. import yamlnodes as yn
 from ..checks import read_settings, yaml_text
 from ..products import landing_page
-from ..records import _https, host_allowed
-from ..settings import PRODUCT_KEY, _beam_options
+from ..record_urls import host_allowed, https_url
+from ..settings import PRODUCT_KEY, beam_options
 from .base import CommandError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -138,7 +138,7 @@ def _product(
 def _check_url(url: str, name: str, hosts: tuple[str, ...]) -> None:
     """The starter record must load: its url passes the records' own rules and allowed hosts."""
     try:
-        _https(yaml.ScalarNode(yn.STR_TAG, url), "url")
+        https_url(yaml.ScalarNode(yn.STR_TAG, url), "url")
     except yn.Invalid as invalid:
         raise CommandError(
             f"--docs-url must be the https:// address of {name}'s official API documentation: "
@@ -185,7 +185,7 @@ def _edited_mkdocs_yml(text: str, product: Product) -> tuple[str, list[int]]:
     nav = next((v for k, v in root.value if k.value == "nav"), None)
     if nav is not None:
         inserts.append(_nav_insert(nav, product))
-    added = []
+    added: list[int] = []
     # From the bottom up, so each insert's line number still holds when it is made.
     for after, new_lines in sorted(inserts, key=lambda insert: insert[0], reverse=True):
         if after > 0 and not lines[after - 1].endswith(("\n", "\r")):
@@ -196,7 +196,7 @@ def _edited_mkdocs_yml(text: str, product: Product) -> tuple[str, list[int]]:
 
 
 def _products_insert(root: yaml.MappingNode, product: Product) -> tuple[int, list[str]]:
-    options = _beam_options(root)
+    options = beam_options(root)
     entry = f"{product.key}: {yaml_text(product.name)}"
     if isinstance(options, yaml.MappingNode) and not options.flow_style and options.value:
         products = next((v for k, v in options.value if k.value == "products"), None)

@@ -16,7 +16,8 @@ from typing import Any
 
 from .. import yamlnodes as yn
 from ..checks import read_settings
-from ..records import Record, load_records
+from ..kinds import Record, fact_values
+from ..records import load_records
 from .base import plural
 
 # Derived from the example file, not written by a writer: searching it would match most words.
@@ -75,7 +76,7 @@ def find_sources(records: Mapping[str, Record], text: str) -> list[Match]:
             continue
         facts = tuple(
             (label, value)
-            for label, value in fact_lines(record.facts)
+            for label, value in fact_lines(fact_values(record))
             if wanted in value.casefold()
         )
         if facts:
@@ -85,7 +86,7 @@ def find_sources(records: Mapping[str, Record], text: str) -> list[Match]:
 
 def shown_facts(record: Record) -> Iterator[tuple[str, str]]:
     """(field, text) for each of a record's facts, a list on one line, then its note."""
-    for name, value in record.facts.items():
+    for name, value in fact_values(record).items():
         if name not in _NOT_SEARCHED:
             yield from _shown(name, value)
     if record.note:

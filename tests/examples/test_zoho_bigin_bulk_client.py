@@ -26,6 +26,7 @@ from zoho_bigin_bulk import (
 from zoho_crm_bulk import Request, Response
 
 from macros.checks import read_settings
+from macros.kinds import ConfigFields
 from macros.records import load_records
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,9 +57,11 @@ def test_the_api_domains_are_the_ones_the_data_centre_records_hold() -> None:
     records, problems = load_records(ROOT, hosts=read_settings(ROOT).hosts)
     assert problems == []
     recorded = {
-        r.facts["fields"]["region"]: r.facts["fields"]["api_domain"]
+        r.facts.fields["region"]: r.facts.fields["api_domain"]
         for r in records.values()
-        if r.id.startswith("zoho-bigin.dc.") and "api_domain" in r.facts.get("fields", {})
+        if r.id.startswith("zoho-bigin.dc.")
+        and isinstance(r.facts, ConfigFields)
+        and "api_domain" in r.facts.fields
     }
     assert recorded == BIGIN_API_DOMAINS
 

@@ -1,0 +1,27 @@
+"""What rendering one page gives: its Markdown, front matter, citations and problems.
+
+Owns: the RenderedPage value that every later step reads (the adapter, the site rules, the
+relations between pages, the site-wide outputs). Does not own: making it (pages.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .citations import Citations
+from .problems import Problem
+
+
+@dataclass
+class RenderedPage:
+    path: str
+    meta: dict[str, Any]
+    markdown: str
+    citations: Citations
+    problems: list[Problem]
+    body_line: int = 1  # the first line after the front matter
+    # Ids the page names, found without rendering it; set only when the page has errors, so a
+    # page that failed to render still counts as citing its records.
+    named_ids: frozenset[str] = frozenset()
+    meta_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> file line
