@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +36,66 @@ def test_in_ci_a_missing_browser_fails_instead(monkeypatch) -> None:
 
 def test_the_site_is_served_under_the_path_of_site_url() -> None:
     assert site_prefix() == "/beam-help/"
+
+
+def machine_address() -> str | None:
+    """This machine's own address on its network (not loopback), if it has one; finding it sends
+    nothing."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+@contextlib.contextmanager
+def counting_server() -> Iterator[tuple[int, list[str]]]:
+    """A web server on every address of this machine that notes each path it is asked for."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("0.0.0.0", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+def test_a_request_that_would_leave_the_machine_is_seen_and_never_sent(reader, site_root) -> None:
+    """The guard every browser test relies on: an off-site request is recorded and fails at once,
+    whether it names a host or an address, and never arrives, even where something would answer
+    it (this machine's own network address, where a server is listening)."""
+    page = reader.page
+    page.goto(site_root)
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    with counting_server() as (port, hits):
+        off_site = ["https://example.com/beam-probe", "http://192.0.2.1/beam-probe"]
+        address = machine_address()
+        if address is not None:
+            off_site.append(f"http://{address}:{port}/beam-probe")
+        started = time.monotonic()
+
+        page.evaluate(
+            "async urls => { for (const url of urls) {"
+            " try { await fetch(url, {mode: 'no-cors'}); } catch (error) {} } }",
+            off_site,
+        )
+
+        assert time.monotonic() - started < 5, "an off-site request waited on the network"
+        assert hits == [], "an off-site request reached a server"
+    assert reader.off_site_requests() == off_site
+    assert failed == off_site
