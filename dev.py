@@ -88,17 +88,22 @@ def run(command: list[str], env: dict[str, str]) -> int:
     Stopping this process stops the command: SIGTERM (`kill`), and SIGINT sent to this process
     alone, are passed on to it. A Ctrl-C typed in the terminal reaches both processes already, so
     it is not sent a second time (mkdocs serve would stop with a traceback)."""
-    child = subprocess.Popen(command, cwd=ROOT, env=env)
+    started: list[subprocess.Popen[bytes]] = []
 
     def pass_on(signum: int, _frame: object) -> None:
         if signum == signal.SIGINT and _typed_in_this_terminal():
             return
-        if child.poll() is None:
-            child.send_signal(signum)
+        if started and started[0].poll() is None:
+            started[0].send_signal(signum)
 
     previous = {}
     if os.name != "nt":  # Windows sends Ctrl-C to the whole console and has no SIGTERM to pass on
+        # Handled before the command starts: a signal this process was started ignoring (as
+        # background jobs and some test runners start it) then reaches the command, which begins
+        # with the default handling of a signal its parent handles.
         previous = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGINT, signal.SIGTERM)}
+    child = subprocess.Popen(command, cwd=ROOT, env=env)
+    started.append(child)
     try:
         while True:
             try:

@@ -38,6 +38,8 @@ def dev_py(*args: str, setup: str = "") -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own process group, so leftovers can be cleaned up
+        # Started as a background job is, with Ctrl-C ignored: a SIGINT must still stop it all.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
 
 
