@@ -178,10 +178,27 @@ def _index_pages(plan: SitePlan) -> dict[str, str]:
 
 def _product_index(product_plan: ProductPlan) -> str:
     product = product_plan.product
-    lines = [f"# {product.name}", "", f"How-tos for the {product.name} API, by topic."]
+    front_matter = [
+        "---",
+        f"title: {product.name}",
+        "type: landing",
+        f"product: {product.slug}",
+        f"summary: How-tos for the {product.name} API, by topic.",
+        "---",
+        "",
+    ]
+    lines = [
+        *front_matter,
+        f"# {product.name}",
+        "",
+        f"How-tos for the {product.name} API, by topic.",
+    ]
     for area, topics in _areas(product_plan).items():
         lines += ["", f"## {area}", ""]
-        lines += [f"- [{t.name}]({t.slug}/index.md): {len(t.pages)} how-tos" for t in topics]
+        for topic in topics:
+            # A landing page links every page of its product, as `check` asks of the real site.
+            lines.append(f"- [{topic.name}]({topic.slug}/index.md): {len(topic.pages)} how-tos")
+            lines += [f"    - [{p.title}]({topic.slug}/{p.slug}.md)" for p in topic.pages]
     return "\n".join(lines) + "\n"
 
 

@@ -145,8 +145,11 @@ def how_to(page: HowTo, writer: OursWriter | PlainWriter) -> str:
         if page.options["scopes"]
         else ""
     )
+    # Every record is cited somewhere, as `check --strict` asks of a real site.
     fact = (
-        f" The limit to plan for is {writer.fact(page.config_id)}." if page.options["fact"] else ""
+        f" The limit to plan for is {writer.fact(page.config_id)}."
+        if page.options["fact"]
+        else f" Plan for its limit{writer.cite(page.config_id)}."
     )
     (lead1, text1), (lead2, text2), (lead3, text3) = page.steps
     steps = [

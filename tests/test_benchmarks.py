@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, build_in_process
 
-from macros.checks import read_settings
+from macros.checks import check_site, read_settings
 from macros.pages import PageRenderer
 from macros.records import load_records
 
@@ -54,6 +54,13 @@ def test_both_benchmark_sites_build_strictly(benchmark_sites: Path, variant: str
     for page in pages:
         built = page.relative_to(benchmark_sites / variant / "docs").with_suffix("")
         assert (benchmark_sites / variant / "site" / built / "index.html").is_file()
+
+
+@pytest.mark.xdist_group("benchmark-sites")  # built once, on one worker
+def test_the_benchmark_site_passes_check_strict(benchmark_sites: Path) -> None:
+    """The benchmark measures a site a writer could publish: `check --strict` finds nothing."""
+    report = check_site(benchmark_sites / "ours")
+    assert [str(p) for p in report.problems if p.severity != "info"] == []
 
 
 @pytest.mark.xdist_group("benchmark-sites")  # built once, on one worker
