@@ -7,7 +7,9 @@ both HTML and Markdown. Does not own: deciding what to show (pages.py) or number
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
+from types import ModuleType
 
 from markupsafe import Markup, escape
 
@@ -205,19 +207,34 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Markup]]) -> Markup:
 def comparison_cell(record: Record, marker: Markup) -> Markup:
     """One product's side of a comparison row: what the record is, then its request and scopes
     (an endpoint) or its value (a config record), all on one table line."""
+    shown = "<br>".join(comparison_facts(record, sys.modules[__name__]))
+    return Markup(f"{text(record.title)}{marker}<br>{shown}")
+
+
+def comparison_facts(record: Record, backend: ModuleType) -> list[str]:
+    """What a record states, for a comparison cell, in pieces the backend joins on one table
+    line; written with the backend's own `code`, `text`, `endpoint` and `scope_expression` (this
+    module's HTML, or render_plain's Markdown), so both outputs say the same."""
     match record.facts:
         case EndpointFacts() as facts:
-            shown = f"{endpoint(facts)}<br>Scopes: {scope_expression(facts.scopes)}"
+            return [
+                str(backend.endpoint(facts)),
+                f"Scopes: {backend.scope_expression(facts.scopes)}",
+            ]
         case ConfigValue(value):
-            shown = str(code(value))
+            return [str(backend.code(value))]
         case ConfigValues(values):
             # No "and"/"or": whether the values are alternatives depends on the record.
-            shown = ", ".join(str(code(v)) for v in values)
+            return [", ".join(str(backend.code(v)) for v in values)]
         case ConfigFields(fields):
-            shown = "; ".join(f"{text(column_heading(k))}: {code(v)}" for k, v in fields.items())
+            return [
+                "; ".join(
+                    f"{backend.text(column_heading(k))}: {backend.code(v)}"
+                    for k, v in fields.items()
+                )
+            ]
         case _:
             raise TypeError(f"a {record.kind} record has no comparison cell")
-    return Markup(f"{text(record.title)}{marker}<br>{shown}")
 
 
 def not_documented() -> Markup:

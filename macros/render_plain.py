@@ -9,13 +9,14 @@ show (page_macros.py) or the site's own markup (render.py, the first backend).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup
 
 from .citations import CiteUse
-from .kinds import ConfigFields, ConfigValue, ConfigValues, EndpointFacts, Record
-from .render import DISCLAIMER, column_heading, source_url
+from .kinds import EndpointFacts, Record
+from .render import DISCLAIMER, column_heading, comparison_facts, source_url
 from .repo_links import code_url
 
 __all__ = ["Markup", "column_heading"]
@@ -130,17 +131,7 @@ def page_head(kicker: str, title: str, summary: str) -> str:
 
 def comparison_cell(record: Record, marker: Markup) -> Markup:
     """One product's side of a comparison row, on one table line (as render.comparison_cell)."""
-    match record.facts:
-        case EndpointFacts() as facts:
-            shown = f"{endpoint(facts)}; scopes: {scope_expression(facts.scopes)}"
-        case ConfigValue(value):
-            shown = str(code(value))
-        case ConfigValues(values):
-            shown = ", ".join(str(code(v)) for v in values)
-        case ConfigFields(fields):
-            shown = "; ".join(f"{text(column_heading(k))}: {code(v)}" for k, v in fields.items())
-        case _:
-            raise TypeError(f"a {record.kind} record has no comparison cell")
+    shown = "; ".join(comparison_facts(record, sys.modules[__name__]))
     return Markup(f"{text(record.title)}{marker}: {shown}")
 
 
