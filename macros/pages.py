@@ -196,6 +196,7 @@ class PageRenderer:
             matter.end_line + 1,
             named,
             meta_lines=dict(matter.lines),
+            calls=None if macros.calls is None else tuple(macros.calls),
         )
 
     def _product_folder(self, path: str) -> str | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .citations import Citations
+from .page_scan import MacroCall
 from .problems import Problem
 
 
@@ -25,3 +26,6 @@ class RenderedPage:
     # page that failed to render still counts as citing its records.
     named_ids: frozenset[str] = frozenset()
     meta_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> file line
+    # The page's macro calls as the render found them (None where it never got that far), so
+    # site-wide rules need not parse every page again.
+    calls: tuple[MacroCall, ...] | None = None

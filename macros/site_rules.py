@@ -210,10 +210,12 @@ def _code_shown_problems(
     for page in pages:
         if any(p.severity == "error" for p in page.problems):
             return []  # a page that did not render may show any code; its problems say why
-        try:
-            calls = find_macro_calls((root / page.path).read_text(encoding="utf-8"))
-        except (TemplateSyntaxError, RecursionError):  # reported with the page
-            return []
+        calls = page.calls
+        if calls is None:  # rendered some other way: find them in the page itself
+            try:
+                calls = tuple(find_macro_calls((root / page.path).read_text(encoding="utf-8")))
+            except (TemplateSyntaxError, RecursionError):  # reported with the page
+                return []
         shown.update(i for call in calls if call.name == "code" for i in call.ids)
     cited = {record_id for page in pages for record_id in page.citations.record_ids}
     return [
