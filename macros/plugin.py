@@ -23,12 +23,12 @@ from mkdocs.structure.files import File
 from . import allowlist, diagrams, json_ld, minify, page_info, sources_page, static_files
 from .build_log import log, report, report_freshness, said_plainly, warnings_counted_by_mkdocs
 from .builddate import date_builds_from_content
-from .checks import DEFAULT_REVIEW_DAYS, render_pages
+from .checks import render_pages
 from .frontmatter import read_page
 from .generated_pages import RecordsPage, append_to_section
 from .kinds import Record
 from .pages import PageRenderer
-from .problems import Problem
+from .problems import Problem, shown_path
 from .products import products_without_pages
 from .publish import Busy, Staging
 from .record_urls import DEFAULT_HOSTS
@@ -36,7 +36,7 @@ from .records import duplicate_records, load_records
 from .relations import relation_problems
 from .rendered_page import RenderedPage
 from .repo_links import file_base
-from .settings import layout_problems, problems_by_option
+from .settings import DEFAULT_REVIEW_DAYS, layout_problems, problems_by_option
 from .site_files import SiteContent, SiteFiles, SiteSettings
 
 
@@ -147,7 +147,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             self.cache.renderer = PageRenderer(
                 records,
                 self.config.products,
-                docs_dir=_shown(Path(config.docs_dir), self.root),
+                docs_dir=shown_path(Path(config.docs_dir), self.root),
                 code_base=code_base,
             )
             self.cache.renders = {}
@@ -250,7 +250,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         empty = products_without_pages(
             Path(config.config_file_path),
             self.config.products,
-            _shown(Path(config.docs_dir), self.root),
+            shown_path(Path(config.docs_dir), self.root),
             (file.src_uri for file in files.documentation_pages()),
         )
         report(empty)
@@ -259,7 +259,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         related = relation_problems(
             [page.rendered for page in self.pages],
             self.config.products,
-            _shown(Path(config.docs_dir), self.root),
+            shown_path(Path(config.docs_dir), self.root),
         )
         report(related)
         self.page_problems += related
@@ -363,14 +363,8 @@ def _unreadable_pages(docs: Path, root: Path) -> list[Problem]:
     """Pages MkDocs could not read (it would stop with a traceback), as problems at their lines."""
     problems = []
     for page in sorted(docs.rglob("*.md")):
-        problems += read_page(page, _shown(page, root))[1]
+        problems += read_page(page, shown_path(page, root))[1]
     return problems
-
-
-def _shown(folder: Path, root: Path) -> str:
-    """The output folder as a writer would name it: relative to the repository when inside it."""
-    folder = folder.resolve()
-    return folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
 
 
 def _site_settings(config) -> SiteSettings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +39,7 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.location}: {_sentence(self.what)} {_sentence(self.todo)} [{self.code}]"
+        return f"{self.location}: {sentence(self.what)} {sentence(self.todo)} [{self.code}]"
 
 
 def text_lines(text: str) -> list[str]:
@@ -50,7 +51,8 @@ def text_lines(text: str) -> list[str]:
     return lines
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
+    """The text as a sentence: stripped, ending in a full stop unless it ends in ? or !."""
     text = text.strip()
     return text if text.endswith((".", "?", "!")) else text + "."
 
@@ -63,3 +65,9 @@ def did_you_mean(wrong: str, known: Iterable[str]) -> str:
     cutoff = 0.6 if len(wrong) < 10 else 0.75
     close = by_case or difflib.get_close_matches(wrong, known, n=1, cutoff=cutoff)
     return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A path as a writer would name it: relative to the repository when inside it."""
+    path, root = path.resolve(), root.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

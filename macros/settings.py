@@ -1,19 +1,24 @@
 """The project's own settings in mkdocs.yml (the beam plugin's options), checked at their lines.
 
-Owns: finding the beam options in mkdocs.yml and reporting wrong types or a missing sources folder
-as problems at the line that holds them. Does not own: MkDocs' own settings or what options mean.
+Owns: reading mkdocs.yml for every command (read_mkdocs_yml, read_settings: the one reader of the
+beam options), finding the beam options in mkdocs.yml and reporting wrong types or a missing
+sources folder as problems at the line that holds them. Does not own: MkDocs' own settings or what options mean.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from . import yamlnodes as yn
 from .problems import Location, Problem, did_you_mean
+from .record_urls import DEFAULT_HOSTS
+from .repo_links import file_base
 
 PLUGIN = "beam"
 OPTIONS = ("sources", "products", "review_days", "hosts")
@@ -259,3 +264,93 @@ def product_lines(config_file: Path) -> dict[str, int]:
     if not isinstance(products, yaml.MappingNode):
         return {}
     return {str(key.value): yn.line_of(key) for key, _ in products.value}
+
+
+# --- the settings every command reads -------------------------------------------------------------
+
+
+class _ConfigLoader(yn.FastSafeLoader):
+    """Reads mkdocs.yml without running it: tags such as !!python/name are kept as plain text."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+# How old a record's verified_on may get before `check` asks for it to be checked again; the
+# beam plugin's `review_days` option in mkdocs.yml overrides it.
+DEFAULT_REVIEW_DAYS = 180
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    docs_dir: str
+    sources: str
+    products: dict[str, str]
+    review_days: int = DEFAULT_REVIEW_DAYS
+    hosts: tuple[str, ...] = DEFAULT_HOSTS
+    # Pages named in `nav`, or None when the site has no nav (MkDocs then lists every page).
+    nav_pages: frozenset[str] | None = None
+    # True when MkDocs warns about pages left out of the nav (so a strict build stops).
+    omitted_pages_stop_build: bool = False
+    not_in_nav: tuple[str, ...] = ()
+    # The scripts mkdocs.yml lists (extra_javascript): the only scripts under docs/ published.
+    own_scripts: tuple[str, ...] = ()
+    # markdown_extensions as written in mkdocs.yml, to convert pages as the build does.
+    markdown_extensions: tuple[Any, ...] = ()
+    # Where code records' files are read on the repository host (repo_links.file_base), or None.
+    code_base: str | None = None
+
+
+def read_mkdocs_yml(root: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data, read without running it or importing MkDocs."""
+    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+
+
+def read_settings(root: Path) -> Settings:
+    config = read_mkdocs_yml(root)
+    options: dict[str, Any] = {}
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "beam" in plugin:
+            options = plugin["beam"] or {}
+    nav = config.get("nav")
+    validation = config.get("validation") or {}
+    omitted = (validation.get("nav") or {}).get("omitted_files", validation.get("omitted_files"))
+    not_in_nav = config.get("not_in_nav") or ""
+    return Settings(
+        root,
+        config.get("docs_dir", "docs"),
+        options.get("sources", "sources"),
+        dict(options.get("products") or {}),
+        review_days=_review_days_or_default(options),
+        hosts=tuple(options.get("hosts") or DEFAULT_HOSTS),
+        nav_pages=frozenset(_nav_pages(nav)) if nav else None,
+        omitted_pages_stop_build=omitted == "warn" and bool(config.get("strict")),
+        not_in_nav=tuple(str(not_in_nav).splitlines()),
+        own_scripts=tuple(
+            str(s.get("path", "") if isinstance(s, dict) else s)
+            for s in config.get("extra_javascript") or []
+        ),
+        markdown_extensions=tuple(config.get("markdown_extensions") or []),
+        code_base=file_base(config.get("repo_url"), config.get("edit_uri")),
+    )
+
+
+def _review_days_or_default(options: Mapping[str, Any]) -> int:
+    """review_days as settings_problems has checked it (a whole number above 0), or the default."""
+    value = options.get("review_days", DEFAULT_REVIEW_DAYS)
+    valid = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if valid else DEFAULT_REVIEW_DAYS
+
+
+def _nav_pages(nav: Any) -> Iterable[str]:
+    """Every page path named in a MkDocs nav (nested lists of 'Title: path' entries)."""
+    if isinstance(nav, str):
+        if nav.endswith(".md") and "://" not in nav:
+            yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_pages(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_pages(value)

@@ -25,20 +25,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .problems import Location, Problem
+from .problems import Location, Problem, shown_path
 from .records import load_records
+from .settings import read_settings
 from .vendor_allow_list import AllowEntry, apply_allow_list, read_allow_list
 from .vendor_compare import compare
 from .vendor_spec import Spec, read_spec
 
 DEFAULT_ALLOW_LIST = "vendor-checks/zoho-crm-oas-v8.yml"
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def run(spec_paths: list[Path], root: Path, allow_list: Path | None = None) -> int:
@@ -47,7 +41,6 @@ def run(spec_paths: list[Path], root: Path, allow_list: Path | None = None) -> i
     Without an explicit allow-list the project's reviewed one (DEFAULT_ALLOW_LIST) is used when it
     exists. Returns 0 when every difference is explained, 1 otherwise.
     """
-    from .checks import read_settings  # checks.py reads mkdocs.yml; imported late to stay light
 
     problems: list[Problem] = []
     specs: list[Spec] = []
@@ -73,7 +66,7 @@ def run(spec_paths: list[Path], root: Path, allow_list: Path | None = None) -> i
         return 1
     if allow_list is None and (root / DEFAULT_ALLOW_LIST).is_file():
         allow_list = root / DEFAULT_ALLOW_LIST
-    allow_name = _shown(allow_list, root) if allow_list else DEFAULT_ALLOW_LIST
+    allow_name = shown_path(allow_list, root) if allow_list else DEFAULT_ALLOW_LIST
     entries: list[AllowEntry] = []
     if allow_list is not None and not allow_list.is_file():
         problems.append(

@@ -16,9 +16,10 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, build_in_process
 
-from macros.checks import check_site, read_settings
+from macros.checks import check_site
 from macros.pages import PageRenderer
 from macros.records import load_records
+from macros.settings import read_settings
 
 PAGES = 5
 

@@ -423,14 +423,3 @@ def test_vendor_check_hands_its_arguments_to_the_vendor_module(
     code = main(["vendor-check", "a.json", "b.json", "--allow-list", "ok.yml", "--root", str(site)])
     assert code == 1
     assert calls == [([Path("a.json"), Path("b.json")], site.resolve(), Path("ok.yml"))]
-
-
-def test_vendor_check_explains_a_missing_vendor_module(tmp_path, capsys, monkeypatch) -> None:
-    site = make_fixture_site(tmp_path)
-    monkeypatch.setitem(sys.modules, "macros.vendor", None)  # as if macros/vendor.py were absent
-    code, out, err = run_cli(capsys, "vendor-check", "a.json", "--root", str(site))
-    assert (code, out) == (2, "")
-    assert err == (
-        "python -m macros vendor-check: vendor-check is not available in this copy of Beam Help "
-        "(macros/vendor.py is missing). Update your copy of the repository.\n"
-    )

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from conftest import FIXTURES, TEST_HOSTS, make_fixture_site, run_mkdocs
 
-from macros.checks import read_settings
 from macros.pages import PageRenderer
 from macros.records import load_records
+from macros.settings import read_settings
 
 
 def test_a_how_to_shows_the_oldest_verification_date_of_its_sources(tmp_path: Path) -> None:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_fixture_site, run_mkdocs
 
-from macros.checks import check_site, read_settings
+from macros.checks import check_site
 from macros.cli import main
 from macros.records import load_records
+from macros.settings import read_settings
 
 URL = "https://www.zoho.com/desk/developer/docs/"
 ARGS = ("new-product", "zoho-desk", "--name", "Zoho Desk", "--docs-url", URL)

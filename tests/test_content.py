@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from macros.checks import check_site, read_mkdocs_yml
+from macros.checks import check_site
 from macros.page_scan import find_macro_calls
+from macros.settings import read_mkdocs_yml
 
 DOCS = ROOT / "docs"
 HOME = "index.md"

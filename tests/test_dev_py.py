@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import ROOT, make_fixture_site
 
-from macros.checks import read_mkdocs_yml
+from macros.settings import read_mkdocs_yml
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
 

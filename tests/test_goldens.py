@@ -20,9 +20,9 @@ from conftest import FIXTURES, ROOT
 from hostile import lay_out_hostile_site
 
 from macros import llms, page_info
-from macros.checks import read_settings
 from macros.pages import PageRenderer
 from macros.records import load_records
+from macros.settings import read_settings
 
 GOLDENS = ROOT / "tests" / "goldens"
 UPDATE = os.environ.get("BEAM_UPDATE_GOLDENS") == "1"

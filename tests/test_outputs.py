@@ -32,11 +32,11 @@ from macros import (
     sources_json,
     sources_page,
 )
-from macros.checks import read_mkdocs_yml
 from macros.kinds import ConfigValue, ConfigValues, DocFacts, EndpointFacts, Record
 from macros.pages import PageRenderer
 from macros.problems import Location
 from macros.records import load_records
+from macros.settings import read_mkdocs_yml
 
 # --- the pure core --------------------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from conftest import make_fixture_site, run_mkdocs
 from test_fixture_sites import run_check
 
-from macros.checks import pages_outside_nav, read_settings
+from macros.checks import pages_outside_nav
 from macros.rendered_page import RenderedPage
-from macros.settings import layout_problems, settings_problems
+from macros.settings import layout_problems, read_settings, settings_problems
 
 
 def both(site: Path) -> tuple[str, str, int, int]:

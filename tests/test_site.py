@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, built_page
 
-from macros.checks import read_mkdocs_yml
 from macros.page_scan import find_macro_calls
 from macros.pages import PageRenderer
 from macros.records import load_records
+from macros.settings import read_mkdocs_yml
 
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from ..problems import sentence
 from . import check, impact, new_product, scaffold, sources, vendor_check, verify_sources
 from .base import CommandError, find_root
 
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         args.root = args.root.resolve()
         return args.run(args)
     except CommandError as error:
-        print(f"{PROG} {args.command}: {_sentence(error.message)}", file=sys.stderr)
+        print(f"{PROG} {args.command}: {sentence(error.message)}", file=sys.stderr)
         return error.exit_code
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -70,7 +71,3 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-
-
-def _sentence(text: str) -> str:
-    return text if text.endswith((".", "?", "!")) else text + "."

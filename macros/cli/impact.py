@@ -18,11 +18,11 @@ from pathlib import Path
 
 import jinja2
 
-from ..checks import read_settings
 from ..kinds import Record, fact_values
 from ..page_scan import find_macro_calls
 from ..record_urls import DEFAULT_HOSTS
 from ..records import load_records
+from ..settings import read_settings
 from .base import CommandError, plural
 
 # What a record says; its location and line numbers are where it is written, not what it says.

@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from .. import yamlnodes as yn
-from ..checks import read_settings, yaml_text
+from ..checks import yaml_text
 from ..products import landing_page
 from ..record_urls import host_allowed, https_url
-from ..settings import PRODUCT_KEY, beam_options
+from ..settings import PRODUCT_KEY, beam_options, read_settings
 from .base import CommandError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -12,8 +12,9 @@ import re
 import string
 from pathlib import Path
 
-from ..checks import Settings, read_settings, yaml_text
+from ..checks import yaml_text
 from ..problems import did_you_mean
+from ..settings import Settings, read_settings
 from .base import CommandError
 
 PLACEHOLDER_ID = "replace-with-a-source-id"

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import yamlnodes as yn
-from ..checks import read_settings
 from ..kinds import Record, fact_values
 from ..records import load_records
+from ..settings import read_settings
 from .base import plural
 
 # Derived from the example file, not written by a writer: searching it would match most words.

@@ -10,8 +10,6 @@ import argparse
 import importlib
 from pathlib import Path
 
-from .base import CommandError
-
 
 def add_parser(commands: argparse._SubParsersAction, parents: list) -> None:
     vendor = commands.add_parser(
@@ -33,14 +31,6 @@ def add_parser(commands: argparse._SubParsersAction, parents: list) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        vendor = importlib.import_module("macros.vendor")
-    except ModuleNotFoundError as error:
-        if error.name != "macros.vendor":
-            raise
-        raise CommandError(
-            "vendor-check is not available in this copy of Beam Help (macros/vendor.py is "
-            "missing). Update your copy of the repository",
-            2,
-        ) from None
-    return vendor.run(list(args.specs), args.root, args.allow_list)
+    # Imported when the command runs, so that every other command starts without it.
+    vendor = importlib.import_module("macros.vendor")
+    return int(vendor.run(list(args.specs), args.root, args.allow_list))

@@ -13,10 +13,10 @@ import sys
 from collections import Counter
 from functools import partial
 
-from ..checks import read_mkdocs_yml, read_settings
 from ..drift import CACHE_FILE, DRIFT_CODES, Cache, verify
 from ..fetch import Policy, fetch
 from ..records import load_records
+from ..settings import read_mkdocs_yml, read_settings
 from .base import CommandError, plural
 from .check import FORMATS, FORMATTERS
 

@@ -26,7 +26,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import ROOT
 
-from macros.checks import check_site, read_mkdocs_yml
+from macros.checks import check_site
+from macros.settings import read_mkdocs_yml
 
 
 def _closed_port() -> int:

@@ -25,9 +25,9 @@ from zoho_bigin_bulk import (
 )
 from zoho_crm_bulk import Request, Response
 
-from macros.checks import read_settings
 from macros.kinds import ConfigFields
 from macros.records import load_records
+from macros.settings import read_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "1000.8cb99dxxxxxxxxxxxxx9be93.9b8xxxxxxxxxxxxxxxf"
