@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from transport_stub import StubTransport
 from zoho_bigin_bulk import (
     BIGIN_API_DOMAINS,
     MAX_CSV_BYTES,
@@ -23,7 +24,7 @@ from zoho_bigin_bulk import (
     lookup_column,
     zip_bigin_csv,
 )
-from zoho_crm_bulk import Request, Response
+from zoho_crm_bulk import Response
 
 from macros.kinds import ConfigFields
 from macros.records import load_records
@@ -35,18 +36,6 @@ JOB = {
     "operation": "insert",
     "resource": [{"type": "data", "module": "Contacts", "file_id": "111111000000541958"}],
 }
-
-
-class StubTransport:
-    """Records every request and answers with the next canned response."""
-
-    def __init__(self, *responses: Response) -> None:
-        self.responses = list(responses)
-        self.requests: list[Request] = []
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        return self.responses.pop(0)
 
 
 def json_response(payload: Any, status: int = 200) -> Response:

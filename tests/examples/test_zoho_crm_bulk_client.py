@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import zoho_crm_bulk
+from transport_stub import StubTransport
 from zoho_crm_bulk import (
     BulkJobFailed,
     Request,
@@ -55,19 +56,6 @@ CREATED_BY = {"id": "4150868000000225013", "name": "Patricia Boyle"}
 
 
 # --- Stub transport and canned Zoho responses ---------------------------------------------
-
-
-class StubTransport:
-    """Records every request and answers with the next canned response."""
-
-    def __init__(self, *responses: Response) -> None:
-        self.responses = list(responses)
-        self.requests: list[Request] = []
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        assert self.responses, f"unexpected extra request: {request.method} {request.url}"
-        return self.responses.pop(0)
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
