@@ -343,14 +343,17 @@ def _review_days_or_default(options: Mapping[str, Any]) -> int:
     return value if valid else DEFAULT_REVIEW_DAYS
 
 
+def nav_entries(nav: Any) -> list[str]:
+    """Every entry of (part of) a MkDocs nav, pages and links alike, in reading order."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [entry for item in nav for entry in nav_entries(item)]
+    if isinstance(nav, dict):
+        return [entry for value in nav.values() for entry in nav_entries(value)]
+    return []
+
+
 def _nav_pages(nav: Any) -> Iterable[str]:
     """Every page path named in a MkDocs nav (nested lists of 'Title: path' entries)."""
-    if isinstance(nav, str):
-        if nav.endswith(".md") and "://" not in nav:
-            yield nav
-    elif isinstance(nav, list):
-        for item in nav:
-            yield from _nav_pages(item)
-    elif isinstance(nav, dict):
-        for value in nav.values():
-            yield from _nav_pages(value)
+    return (entry for entry in nav_entries(nav) if entry.endswith(".md") and "://" not in entry)

@@ -22,6 +22,7 @@ from .kinds import Record
 from .page_scan import find_macro_calls
 from .problems import Location, Problem, did_you_mean
 from .rendered_page import RenderedPage
+from .settings import nav_entries
 
 HOME = "index.md"
 # Markdown links and raw HTML links: the target up to a '#', '?', space or closing bracket.
@@ -54,7 +55,7 @@ def _nav_problems(nav, pages, products, config_lines) -> list[Problem]:
     if not isinstance(nav, list):
         return []
     problems = []
-    if HOME in pages and _paths(nav[:1]) != [HOME]:
+    if HOME in pages and nav_entries(nav[:1]) != [HOME]:
         problems.append(
             Problem(
                 Location("mkdocs.yml", _nav_line(config_lines, "nav:")),
@@ -78,21 +79,10 @@ def _nav_problems(nav, pages, products, config_lines) -> list[Problem]:
     return problems
 
 
-def _paths(nav: Any) -> list[str]:
-    """Every page path named in (part of) a nav, in reading order."""
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, list):
-        return [path for item in nav for path in _paths(item)]
-    if isinstance(nav, dict):
-        return [path for value in nav.values() for path in _paths(value)]
-    return []
-
-
 def _sections(nav: list) -> list[list[str]]:
     """The pages of each top-level section of the nav."""
     return [
-        _paths(value)
+        nav_entries(value)
         for item in nav
         if isinstance(item, dict)
         for value in item.values()

@@ -25,22 +25,10 @@ from conftest import ROOT
 
 from macros.checks import check_site
 from macros.page_scan import find_macro_calls
-from macros.settings import read_mkdocs_yml
+from macros.settings import nav_entries, read_mkdocs_yml
 
 DOCS = ROOT / "docs"
 HOME = "index.md"
-
-
-def nav_paths(entries) -> list[str]:
-    """Every page path in a MkDocs nav, in reading order."""
-    found = []
-    for entry in entries or []:
-        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
-        if isinstance(value, list):
-            found += nav_paths(value)
-        elif isinstance(value, str):
-            found.append(value)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +64,7 @@ def links_of(page: str) -> set[str]:
 
 def test_every_page_is_in_the_nav_and_every_nav_entry_is_a_page(config) -> None:
     present = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
-    listed = nav_paths(config["nav"])
+    listed = nav_entries(config["nav"])
     assert sorted(listed) == present
     assert len(set(listed)) == len(listed), "a page is listed twice"
 
@@ -84,9 +72,9 @@ def test_every_page_is_in_the_nav_and_every_nav_entry_is_a_page(config) -> None:
 def test_the_nav_opens_with_home_and_each_product_section_with_its_landing_page(
     config, products, pages
 ) -> None:
-    assert nav_paths(config["nav"])[0] == HOME
+    assert nav_entries(config["nav"])[0] == HOME
     sections = {
-        name: nav_paths(value)
+        name: nav_entries(value)
         for entry in config["nav"]
         if isinstance(entry, dict)
         for name, value in entry.items()

@@ -26,8 +26,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import ROOT
 
-from macros.checks import check_site
-from macros.settings import read_mkdocs_yml
+from macros.checks import SiteReport, check_site
+from macros.settings import nav_entries, read_mkdocs_yml
 
 
 def _closed_port() -> int:
@@ -103,14 +103,19 @@ def _url(docs_path: str) -> str:
 
 
 @functools.cache
+def _site_report() -> SiteReport:
+    return check_site(ROOT)
+
+
+@functools.cache
 def reading_plan() -> ReadingPlan:
     config = site_config()
     products = next(p["beam"] for p in config["plugins"] if isinstance(p, dict) and "beam" in p)[
         "products"
     ]
-    report = check_site(ROOT)
+    report = _site_report()
     pages = {page.path.removeprefix("docs/"): page for page in report.pages}
-    in_nav = [p for p in _nav_order(config["nav"]) if p in pages]
+    in_nav = [p for p in nav_entries(config["nav"]) if p in pages]
     how_to = next(
         p
         for p in in_nav
@@ -143,14 +148,82 @@ def reading_plan() -> ReadingPlan:
     )
 
 
-def _nav_order(nav) -> list[str]:
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, list):
-        return [p for item in nav for p in _nav_order(item)]
-    if isinstance(nav, dict):
-        return [p for value in nav.values() for p in _nav_order(value)]
-    return []
+@dataclass(frozen=True)
+class ProductsPlan:
+    """What the tests of a second product read: a how-to of another product than the reading
+    plan's that links the same task in a product of its own, and the page with a comparison."""
+
+    product_key: str
+    product_name: str
+    product_names: tuple[str, ...]  # every product of the site, in the order of `products`
+    how_to: str
+    how_to_title: str
+    how_to_sources: dict[int, str]  # citation number -> the title of the record it must open
+    first_source_url: str  # the page of the record that citation [1] opens
+    same_task: str
+    same_task_product_name: str
+    search: str  # words of the how-to's title, its product's name among them
+    comparison: str | None
+    comparison_rows: int  # rows of the comparison page's tables, from its Markdown
+    comparison_sources: dict[int, str]
+
+
+_TABLE_SEPARATOR = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
+
+
+@functools.cache
+def products_plan() -> ProductsPlan | None:
+    """None when the site has no how-to linking the same task in another product."""
+    config = site_config()
+    products = next(p["beam"] for p in config["plugins"] if isinstance(p, dict) and "beam" in p)[
+        "products"
+    ]
+    report = _site_report()
+    pages = {page.path.removeprefix("docs/"): page for page in report.pages}
+    in_nav = [p for p in nav_entries(config["nav"]) if p in pages]
+    how_to = next(
+        (
+            p
+            for p in in_nav
+            if pages[p].meta.get("type") == "how-to"
+            and products.get(pages[p].meta.get("product")) != reading_plan().product_name
+            and pages[p].meta.get("same_task") in pages
+            and len(pages[p].citations.record_ids) >= 2
+        ),
+        None,
+    )
+    if how_to is None:
+        return None
+    page = pages[how_to]
+    same_task = page.meta["same_task"]
+    sources = {n: report.records[r].title for n, r, _ in page.citations.entries()}
+    first_record = report.records[page.citations.entries()[0][1]]
+    comparison = next(
+        (p for p in in_nav if "compare_table(" in (ROOT / "docs" / p).read_text("utf-8")), None
+    )
+    rows, comparison_sources = 0, {}
+    if comparison is not None:
+        table = [line for line in pages[comparison].markdown.splitlines() if line.startswith("|")]
+        rows = len(table) - 2 * sum(1 for line in table if _TABLE_SEPARATOR.match(line))
+        comparison_sources = {
+            n: report.records[r].title for n, r, _ in pages[comparison].citations.entries()
+        }
+    title = page.meta["title"]
+    return ProductsPlan(
+        product_key=page.meta["product"],
+        product_name=products[page.meta["product"]],
+        product_names=tuple(products.values()),
+        how_to=_url(how_to),
+        how_to_title=title,
+        how_to_sources=sources,
+        first_source_url=first_record.url.split("#", 1)[0],
+        same_task=_url(same_task),
+        same_task_product_name=products[pages[same_task].meta["product"]],
+        search=" ".join(w for w in re.findall(r"\w+", title.lower()) if w not in _SMALL_WORDS),
+        comparison=_url(comparison) if comparison else None,
+        comparison_rows=rows,
+        comparison_sources=comparison_sources,
+    )
 
 
 def site_config() -> dict:

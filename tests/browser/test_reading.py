@@ -334,18 +334,23 @@ def test_axe_finds_nothing_serious(browser, site_root: str, kind: str, scheme: s
     try:
         page = reader.page
         page.goto(site_root + PAGE_TYPES[kind])
-        page.wait_for_load_state("networkidle")
-        results = Axe().run(page, options={"resultTypes": ["violations"]})
-        serious = [
-            f"{v['id']} ({v['impact']}): {v['help']} at "
-            + ", ".join(str(n["target"]) for n in v["nodes"][:5])
-            for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == []
+        assert serious_axe_findings(page) == []
         assert reader.off_site_requests() == []
     finally:
         reader.page.context.close()
+
+
+def serious_axe_findings(page) -> list[str]:
+    """axe-core's serious and critical findings on the page once it has settled, each with the
+    first elements it found them at."""
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 TABS_AT_ONCE = 6
