@@ -27,6 +27,7 @@ import pytest
 from conftest import ROOT
 
 from macros.checks import SiteReport, check_site
+from macros.rendered_page import RenderedPage
 from macros.settings import nav_entries, read_mkdocs_yml
 
 
@@ -103,19 +104,21 @@ def _url(docs_path: str) -> str:
 
 
 @functools.cache
-def _site_report() -> SiteReport:
-    return check_site(ROOT)
-
-
-@functools.cache
-def reading_plan() -> ReadingPlan:
+def _site() -> tuple[dict[str, str], SiteReport, dict[str, RenderedPage], list[str]]:
+    """The site as `check` reads it: products (key -> name), the report, each page by its path
+    under docs/, and the pages of the nav in reading order."""
     config = site_config()
     products = next(p["beam"] for p in config["plugins"] if isinstance(p, dict) and "beam" in p)[
         "products"
     ]
-    report = _site_report()
+    report = check_site(ROOT)
     pages = {page.path.removeprefix("docs/"): page for page in report.pages}
-    in_nav = [p for p in nav_entries(config["nav"]) if p in pages]
+    return products, report, pages, [p for p in nav_entries(config["nav"]) if p in pages]
+
+
+@functools.cache
+def reading_plan() -> ReadingPlan:
+    products, report, pages, in_nav = _site()
     how_to = next(
         p
         for p in in_nav
@@ -174,13 +177,7 @@ _TABLE_SEPARATOR = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
 @functools.cache
 def products_plan() -> ProductsPlan | None:
     """None when the site has no how-to linking the same task in another product."""
-    config = site_config()
-    products = next(p["beam"] for p in config["plugins"] if isinstance(p, dict) and "beam" in p)[
-        "products"
-    ]
-    report = _site_report()
-    pages = {page.path.removeprefix("docs/"): page for page in report.pages}
-    in_nav = [p for p in nav_entries(config["nav"]) if p in pages]
+    products, report, pages, in_nav = _site()
     how_to = next(
         (
             p
