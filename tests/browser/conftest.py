@@ -328,11 +328,13 @@ def browser() -> Iterator[object]:
 
 @dataclass
 class Reader:
-    """A browser tab plus what it did: every request's URL, and every console error."""
+    """A browser tab plus what it did while a test used it: every request's URL, and every
+    console error. Listeners it adds (`on`) are taken off again when the test ends."""
 
     page: object
     requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    _listeners: list[tuple[object, str, object]] = field(default_factory=list)
 
     def off_site_requests(self) -> list[str]:
         """Requests that left 127.0.0.1 (data: and blob: URLs never leave the tab)."""
@@ -343,6 +345,12 @@ class Reader:
             and urlsplit(url).hostname != "127.0.0.1"
         ]
 
+    def on(self, event: str, handler, target=None) -> None:
+        """Listen to an event of the tab (or of `target`) for the rest of this test."""
+        target = self.page if target is None else target
+        target.on(event, handler)
+        self._listeners.append((target, event, handler))
+
     def new_tab(self):
         """Another tab in the same browser context, its console errors recorded like the first's
         (requests are recorded for the whole context)."""
@@ -351,40 +359,88 @@ class Reader:
         return tab
 
     def _record_errors(self, tab) -> None:
-        tab.on(
+        self.on(
             "console",
             lambda message: (
                 self.console_errors.append(message.text) if message.type == "error" else None
             ),
+            tab,
         )
-        tab.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
+        self.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"), tab)
+
+    def _record(self) -> None:
+        self.on("request", lambda request: self.requests.append(request.url), self.page.context)
+        self._record_errors(self.page)
+
+    def _stop_recording(self) -> None:
+        for target, event, handler in self._listeners:
+            target.remove_listener(event, handler)
+        self._listeners.clear()
 
     def assert_private(self) -> None:
         assert self.off_site_requests() == [], "requests left 127.0.0.1"
         assert self.console_errors == [], "the page logged errors"
 
 
-def open_reader(browser, viewport: dict, **context_options) -> Reader:
-    context = browser.new_context(viewport=viewport, **context_options)
-    page = context.new_page()
-    reader = Reader(page)
+class _SharedTab:
+    """One tab per kind of reader for the whole test process, handed to each test in turn as
+    if new: a new browser context costs about four times the CPU of loading a page in an open
+    tab, and the browser tests are bound by CPU. Between tests the tab forgets everything a
+    reader's visit leaves behind: the page (it goes to about:blank, so no script of the last
+    test's page still runs), the site's storage (Material keeps the colour scheme there), the
+    emulated colour scheme, the pointer's place, the listeners, and any other tabs."""
 
-    context.on("request", lambda request: reader.requests.append(request.url))
-    reader._record_errors(page)
-    return reader
+    def __init__(self, browser, viewport: dict, **context_options) -> None:
+        self.context = browser.new_context(viewport=viewport, **context_options)
+        self.page = self.context.new_page()
+
+    def lend(self) -> Iterator[Reader]:
+        if self.page.is_closed():
+            self.page = self.context.new_page()
+        reader = Reader(self.page)
+        reader._record()
+        try:
+            yield reader
+        finally:
+            reader._stop_recording()
+            self._forget()
+
+    def _forget(self) -> None:
+        try:
+            for tab in self.context.pages:
+                if tab != self.page:
+                    tab.close()
+            if self.page.url.startswith("http"):
+                self.page.evaluate("localStorage.clear(); sessionStorage.clear()")
+            self.page.goto("about:blank")
+            self.page.emulate_media(color_scheme="light", reduced_motion="no-preference")
+            self.page.mouse.move(0, 0)
+            self.context.clear_cookies()
+        except Exception:  # noqa: BLE001 - a tab that cannot be reset is replaced, not reused
+            self.page.close()
+
+
+@pytest.fixture(scope="session")
+def _desktop_tab(browser) -> Iterator[_SharedTab]:
+    shared = _SharedTab(browser, DESKTOP)
+    yield shared
+    shared.context.close()
+
+
+@pytest.fixture(scope="session")
+def _phone_tab(browser) -> Iterator[_SharedTab]:
+    shared = _SharedTab(browser, PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
+    yield shared
+    shared.context.close()
 
 
 @pytest.fixture
-def reader(browser) -> Iterator[Reader]:
-    """A desktop-size tab (1280×800)."""
-    opened = open_reader(browser, DESKTOP)
-    yield opened
-    opened.page.context.close()
+def reader(_desktop_tab: _SharedTab) -> Iterator[Reader]:
+    """A desktop-size tab (1280×800), as if new."""
+    yield from _desktop_tab.lend()
 
 
 @pytest.fixture
-def phone_reader(browser) -> Iterator[Reader]:
-    """A phone-size tab (375×812) with touch."""
-    opened = open_reader(browser, PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
-    yield opened
-    opened.page.context.close()
+def phone_reader(_phone_tab: _SharedTab) -> Iterator[Reader]:
+    """A phone-size tab (375×812) with touch, as if new."""
+    yield from _phone_tab.lend()

@@ -81,7 +81,7 @@ def test_a_request_that_would_leave_the_machine_is_seen_and_never_sent(reader, s
     page = reader.page
     page.goto(site_root)
     failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    reader.on("requestfailed", lambda request: failed.append(request.url))
     with counting_server() as (port, hits):
         off_site = ["https://example.com/beam-probe", "http://192.0.2.1/beam-probe"]
         address = machine_address()

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from .conftest import Reader, open_reader, products_plan
+from .conftest import Reader, products_plan
 from .test_reading import (
     HOME,
     MISSING,
@@ -138,13 +138,10 @@ def test_the_404_page_and_the_tabs_list_every_product(reader: Reader, site_root:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", [p for p in (HOW_TO, COMPARISON) if p])
 def test_axe_finds_nothing_serious_on_the_new_pages(
-    browser, site_root: str, path: str, scheme: str
+    reader: Reader, site_root: str, path: str, scheme: str
 ) -> None:
-    reader = open_reader(browser, {"width": 1280, "height": 800}, color_scheme=scheme)
-    try:
-        page = reader.page
-        page.goto(site_root + path)
-        assert serious_axe_findings(page) == []
-        assert reader.off_site_requests() == []
-    finally:
-        reader.page.context.close()
+    page = reader.page
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site_root + path)
+    assert serious_axe_findings(page) == []
+    assert reader.off_site_requests() == []
