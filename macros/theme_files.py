@@ -6,6 +6,9 @@ keeps its 14,000 icons under `.icons/`, so every build walked and pattern-matche
 nothing: about a third of a second per build, most of a small site's build time. The loader here
 lists the same files without descending into hidden folders; templates (icons included) still
 load exactly as before, since only the listing changes.
+
+Owns: the theme loader's listing. Does not own: which theme files MkDocs keeps (MkDocs' own
+patterns) or the theme's templates and filters (MkDocs and Material).
 """
 
 from __future__ import annotations
