@@ -12,6 +12,7 @@ import sys
 import time
 import traceback
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -120,22 +121,25 @@ def make_fixture_site(tmp_path: Path, case: Path | None = None) -> Path:
     return site
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built with `mkdocs build --strict` once per test run: parallel workers
-    (pytest-xdist) share one build, made by the first worker that needs it."""
+def made_once_per_run(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    make: Callable[[Path], subprocess.CompletedProcess[str]],
+) -> Path:
+    """`make(folder)` run once per test run, into a folder named `name`: parallel workers
+    (pytest-xdist) share what the first worker that needs it made, and all see its failure."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
-    out, done, claim = shared / "real-site", shared / "real-site.done", shared / "real-site.claim"
+    out, done, claim = shared / name, shared / f"{name}.done", shared / f"{name}.claim"
     try:
-        os.close(os.open(claim, os.O_CREAT | os.O_EXCL))  # only one process gets to build
+        os.close(os.open(claim, os.O_CREAT | os.O_EXCL))  # only one process gets to make it
     except FileExistsError:
         deadline = time.monotonic() + 300
         while not done.exists():
-            assert time.monotonic() < deadline, "another worker never finished the build"
+            assert time.monotonic() < deadline, f"another worker never finished {name}"
             time.sleep(0.2)
     else:
-        result = run_mkdocs(ROOT, "build", "--strict", "--site-dir", str(out))
+        result = make(out)
         done.write_text(str(result.returncode) + "\n" + result.stdout, encoding="utf-8")
     code, output = done.read_text(encoding="utf-8").split("\n", 1)
     assert code == "0", output
@@ -143,11 +147,21 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built with `mkdocs build --strict` once per test run."""
+    return made_once_per_run(
+        tmp_path_factory,
+        "real-site",
+        lambda out: run_mkdocs(ROOT, "build", "--strict", "--site-dir", str(out)),
+    )
+
+
+@pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site of tests/hostile.py, built once per session with `mkdocs build --strict`."""
+    """The site of tests/hostile.py, built once per test run with `mkdocs build --strict`."""
     from hostile import lay_out_hostile_site
 
-    site = lay_out_hostile_site(tmp_path_factory.mktemp("hostile"))
-    result = run_mkdocs(site, "build", "--strict")
-    assert result.returncode == 0, result.stdout
-    return site / "site"
+    def build(out: Path) -> subprocess.CompletedProcess[str]:
+        return run_mkdocs(lay_out_hostile_site(out), "build", "--strict")
+
+    return made_once_per_run(tmp_path_factory, "hostile-site", build) / "site-src" / "site"

@@ -439,7 +439,6 @@ def test_hostile_values_load_as_the_exact_text_written(tmp_path: Path) -> None:
     assert records["demo.statuses"].facts.values == (HOSTILE["autolink"], HOSTILE["jinja"])
 
 
-@pytest.mark.xdist_group("hostile-site")  # built once, on one worker
 def test_hostile_record_values_build_no_executable_markup(hostile_site: Path) -> None:
     soup = BeautifulSoup((hostile_site / "index.html").read_text(encoding="utf-8"), "html.parser")
     article = soup.find("article")
@@ -457,7 +456,6 @@ def test_hostile_record_values_build_no_executable_markup(hostile_site: Path) ->
     assert f"Source 5: {HOSTILE['attr-list']}" in labels
 
 
-@pytest.mark.xdist_group("hostile-site")  # built once, on one worker
 def test_hostile_record_values_reach_the_reader_as_the_text_written(hostile_site: Path) -> None:
     soup = BeautifulSoup((hostile_site / "index.html").read_text(encoding="utf-8"), "html.parser")
     text = soup.find("article").get_text()
@@ -484,7 +482,6 @@ def test_the_loader_refuses_script_and_data_urls(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xdist_group("hostile-site")  # built once, on one worker
 def test_a_record_title_holding_a_script_end_tag_cannot_close_the_json_ld(
     hostile_site: Path,
 ) -> None:
