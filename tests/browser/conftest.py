@@ -58,10 +58,15 @@ PHONE = {"width": 375, "height": 812}
 
 
 def find_chromium(candidates: list[str | None] | None = None) -> str | None:
-    """BEAM_CHROMIUM, else Debian's /usr/bin/chromium, else `chromium` on PATH."""
+    """BEAM_CHROMIUM, else Debian's Chromium: its headless shell where installed, else the full
+    browser. The shell (package chromium-headless-shell) is the same Chromium build without the
+    desktop browser around it, the one Playwright itself runs headless; it renders the same pages
+    for about a third less CPU per page, and the browser tests are bound by CPU."""
     if candidates is None:
         candidates = [
             os.environ.get("BEAM_CHROMIUM"),
+            "/usr/bin/chromium-headless-shell",
+            shutil.which("chromium-headless-shell"),
             "/usr/bin/chromium",
             shutil.which("chromium"),
         ]
@@ -315,8 +320,8 @@ def browser() -> Iterator[object]:
     chromium = find_chromium()
     if chromium is None:
         without_browser(
-            "no Chromium found (set BEAM_CHROMIUM, or install Debian's chromium package: "
-            "sudo apt-get install chromium)"
+            "no Chromium found (set BEAM_CHROMIUM, or install Debian's Chromium: "
+            "sudo apt-get install chromium chromium-headless-shell)"
         )
     from playwright.sync_api import sync_playwright
 

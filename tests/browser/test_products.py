@@ -17,8 +17,8 @@ from .test_reading import (
     by_id,
     first_marker,
     heading,
-    in_viewport,
     serious_axe_findings,
+    settles_in_viewport,
     target_id,
     tooltip_text,
     wait_for_hash,
@@ -48,12 +48,12 @@ def test_a_how_to_of_the_second_product_says_its_product_and_its_citations_work_
     marker.click()
     wait_for_hash(page, f"#{entry_id}")
     wait_until_highlighted(page, entry_id)
-    assert in_viewport(page, entry_id)
+    assert settles_in_viewport(page, entry_id)
     entry = by_id(page, entry_id)
     assert entry.locator("a.bh-source-link").get_attribute("href").startswith(PLAN.first_source_url)
     entry.locator("a.bh-backlink").first.click()
     wait_for_hash(page, f"#{marker_id}")
-    assert in_viewport(page, marker_id)
+    assert settles_in_viewport(page, marker_id)
     reader.assert_private()
 
 
