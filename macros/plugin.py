@@ -38,7 +38,7 @@ from .rendered_page import RenderedPage
 from .repo_links import file_base
 from .settings import DEFAULT_REVIEW_DAYS, layout_problems, problems_by_option
 from .site_files import SiteContent, SiteFiles, SiteSettings
-from .theme_files import list_visible_theme_files
+from .theme_env import prepare_theme
 
 
 class BeamConfig(base.Config):
@@ -103,7 +103,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         return errors, warnings
 
     def on_config(self, config):
-        list_visible_theme_files(config.theme)
+        prepare_theme(config.theme)
         self.staging = Staging(Path(config.site_dir)) if self.stage else None
         if self.staging is not None:
             try:
