@@ -372,15 +372,14 @@ def test_no_page_asks_a_third_party_or_logs_an_error(
     )
     # Several tabs load at once, so that their quiet half-seconds before "networkidle" overlap;
     # each tab still waits until nothing more is fetched, then closes.
-    # The tabs stay open from batch to batch: loading a page in an open tab costs a fraction of
-    # opening a new one.
     paths = ["", *pages]
-    tabs = [reader.new_tab() for _ in range(TABS_AT_ONCE)]
     for batch in (paths[i : i + TABS_AT_ONCE] for i in range(0, len(paths), TABS_AT_ONCE)):
-        for tab, path in zip(tabs, batch, strict=False):  # the last batch may be short
+        tabs = [reader.new_tab() for _ in batch]
+        for tab, path in zip(tabs, batch, strict=True):
             tab.goto(site_root + path, wait_until="commit")
-        for tab, _ in zip(tabs, batch, strict=False):
+        for tab in tabs:
             tab.wait_for_load_state("networkidle")
+            tab.close()
     # Instant navigation and search fetch more as a reader moves about.
     page.goto(site_root)
     page.locator(".md-tabs__link", has_text=PRODUCT).click()
