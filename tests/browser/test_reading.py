@@ -362,8 +362,9 @@ TABS_AT_ONCE = 6
 
 
 def test_no_page_asks_a_third_party_or_logs_an_error(
-    reader: Reader, site_root: str, built_site: Path
+    fresh_reader: Reader, site_root: str, built_site: Path
 ) -> None:
+    reader = fresh_reader
     page = reader.page
     pages = sorted(
         p.parent.relative_to(built_site).as_posix() + "/"
