@@ -418,7 +418,7 @@ class _SharedTab:
             if self.page.url.startswith("http"):
                 self.page.evaluate("localStorage.clear(); sessionStorage.clear()")
             self.page.goto("about:blank")
-            self.page.emulate_media(color_scheme="light", reduced_motion="no-preference")
+            self.page.emulate_media(color_scheme="light")  # the axe tests set it
             self.page.mouse.move(0, 0)
             self.context.clear_cookies()
         except Exception:  # noqa: BLE001 - a tab that cannot be reset is replaced, not reused

@@ -398,8 +398,8 @@ def test_no_page_asks_a_third_party_or_logs_an_error(
         for p in built_site.rglob("index.html")
         if p.parent != built_site
     )
-    # Several tabs load at once, so that their quiet half-seconds before "networkidle" overlap;
-    # each tab still waits until nothing more is fetched, then closes.
+    # Several tabs load at once, so that their quiet half-seconds overlap; each tab still waits
+    # until nothing more is fetched, then closes.
     paths = ["", *pages]
     for batch in (paths[i : i + TABS_AT_ONCE] for i in range(0, len(paths), TABS_AT_ONCE)):
         tabs = [(reader.new_tab(), path) for path in batch]
