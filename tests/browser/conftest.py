@@ -446,18 +446,6 @@ def reader(_desktop_tab: _SharedTab) -> Iterator[Reader]:
 
 
 @pytest.fixture
-def fresh_reader(browser) -> Iterator[Reader]:
-    """A desktop-size tab in a browser context of its own, new for this test: for a test that
-    opens many tabs and must see each one's network go quiet, untouched by other tests."""
-    context = browser.new_context(viewport=DESKTOP)
-    opened = Reader(context.new_page())
-    opened._record()
-    yield opened
-    opened._stop_recording()
-    context.close()
-
-
-@pytest.fixture
 def phone_reader(_phone_tab: _SharedTab) -> Iterator[Reader]:
     """A phone-size tab (375×812) with touch, as if new."""
     yield from _phone_tab.lend()
