@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import FIXTURES, TEST_HOSTS, make_fixture_site, run_mkdocs
+from conftest import FIXTURES, TEST_HOSTS, build_in_process, make_fixture_site
 
 from macros.pages import PageRenderer
 from macros.records import load_records
@@ -34,7 +34,7 @@ def test_the_build_reports_stale_and_unquoted_records_without_failing(tmp_path: 
     site = make_fixture_site(tmp_path, FIXTURES / "cli" / "sites" / "problems")
     (site / "docs" / "broken.md").unlink()  # keep only the stale record, verified 2025-01-15
 
-    result = run_mkdocs(site, "build", "--strict")
+    result = build_in_process(site)
 
     assert result.returncode == 0, result.stdout
     lines = result.stdout.splitlines()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, TEST_HOSTS, make_fixture_site, run_mkdocs
+from conftest import ROOT, TEST_HOSTS, build_in_process, make_fixture_site, run_mkdocs
 from hostile import HOSTILE, HOSTILE_CODE, hostile_records
-from test_fixture_sites import run_check
+from test_fixture_sites import check_in_process
 
 from macros import allowlist
 from macros.publish import Busy, Staging
@@ -253,7 +253,7 @@ def test_several_refusals_on_one_page_each_name_their_own_line() -> None:
 
 
 def test_a_planted_unsafe_page_fails_build_and_check_alike_and_keeps_the_last_good_site(
-    tmp_path: Path,
+    tmp_path: Path, capsys, monkeypatch
 ) -> None:
     site = make_fixture_site(tmp_path)
     (site / "docs" / "bad.md").write_text(PLANTED)
@@ -261,8 +261,10 @@ def test_a_planted_unsafe_page_fails_build_and_check_alike_and_keeps_the_last_go
     last_good.parent.mkdir()
     last_good.write_text("last good build")
 
-    result = run_mkdocs(site, "build", "--strict")
-    check = run_check(site)
+    # Both run in this process as on the command line (test_fixture_sites.py runs each kind of
+    # failure through the real commands too).
+    result = build_in_process(site)
+    check = check_in_process(site, capsys, monkeypatch)
 
     assert result.returncode == 1
     printed = [row.split("-  ", 1)[-1] for row in result.stdout.splitlines() if row.strip()]
@@ -370,7 +372,9 @@ def test_files_beside_the_pages_are_refused_unless_allowed(tmp_path: Path) -> No
     ]
 
 
-def test_a_symlink_out_of_the_repository_stops_build_and_check(tmp_path: Path) -> None:
+def test_a_symlink_out_of_the_repository_stops_build_and_check(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
     site = make_fixture_site(tmp_path)
     (site / "docs" / "env.txt").symlink_to("/proc/self/environ")
     last_good = site / "site" / "index.html"
@@ -381,8 +385,8 @@ def test_a_symlink_out_of_the_repository_stops_build_and_check(tmp_path: Path) -
         "Copy the file into the repository instead of linking to it. [unsafe-file]"
     )
 
-    result = run_mkdocs(site, "build", "--strict")
-    check = run_check(site)
+    result = build_in_process(site)
+    check = check_in_process(site, capsys, monkeypatch)
 
     assert result.returncode == 1 and message in result.stdout, result.stdout
     assert check.returncode == 1 and check.stdout.splitlines() == [message], check.stdout

@@ -6,43 +6,50 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import make_fixture_site, run_mkdocs
-from test_fixture_sites import run_check
+from conftest import build_in_process, make_fixture_site
+from test_fixture_sites import check_in_process
 
 from macros.checks import pages_outside_nav
 from macros.rendered_page import RenderedPage
 from macros.settings import layout_problems, read_settings, settings_problems
 
 
-def both(site: Path) -> tuple[str, str, int, int]:
-    build = run_mkdocs(site, "build", "--strict")
-    check = run_check(site)
+def both(site: Path, capsys, monkeypatch) -> tuple[str, str, int, int]:
+    """The build's and the check's output and exit codes, both run in this process as their
+    command lines run them (tests/test_fixture_sites.py runs each kind of failure through the
+    real commands too)."""
+    build = build_in_process(site)
+    check = check_in_process(site, capsys, monkeypatch)
     return build.stdout, check.stdout, build.returncode, check.returncode
 
 
-def test_an_empty_docs_folder_stops_build_and_check_alike(tmp_path: Path) -> None:
+def test_an_empty_docs_folder_stops_build_and_check_alike(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
     site = make_fixture_site(tmp_path)
     for page in (site / "docs").rglob("*.md"):
         page.unlink()
     message = "mkdocs.yml:1: the folder docs/ holds no pages. Add at least docs/index.md, the home page. [no-pages]"
-    build, check, build_code, check_code = both(site)
+    build, check, build_code, check_code = both(site, capsys, monkeypatch)
     assert build_code == 1 and message in build, build
     assert check_code == 1 and message in check.splitlines(), check
 
 
-def test_a_missing_default_sources_folder_stops_build_and_check_alike(tmp_path: Path) -> None:
+def test_a_missing_default_sources_folder_stops_build_and_check_alike(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
     site = make_fixture_site(tmp_path)
     shutil.rmtree(site / "sources")
     message = (
         "mkdocs.yml:8: the source records' folder 'sources' does not exist. Make the folder "
         "sources/ beside mkdocs.yml, or name the folder with the beam option sources:. [settings]"
     )
-    build, check, build_code, check_code = both(site)
+    build, check, build_code, check_code = both(site, capsys, monkeypatch)
     assert build_code == 1 and message in build, build
     assert check_code == 1 and check.splitlines() == [message], check
 
 
-def test_review_days_of_zero_is_refused_by_both(tmp_path: Path) -> None:
+def test_review_days_of_zero_is_refused_by_both(tmp_path: Path, capsys, monkeypatch) -> None:
     """Once the build took 0 and check refused it: one reader now decides for both."""
     site = make_fixture_site(tmp_path)
     config = site / "mkdocs.yml"
@@ -53,7 +60,7 @@ def test_review_days_of_zero_is_refused_by_both(tmp_path: Path) -> None:
         "mkdocs.yml:9: the beam option 'review_days' must be a whole number of days above 0, "
         "not '0'. Write review_days: 180 (how many days a verified_on date stays fresh). [settings]"
     )
-    build, check, build_code, check_code = both(site)
+    build, check, build_code, check_code = both(site, capsys, monkeypatch)
     assert build_code == 1 and message in build, build
     assert check_code == 1 and check.splitlines() == [message], check
 
@@ -74,7 +81,7 @@ def test_not_in_nav_is_read_as_gitignore_lines_like_mkdocs(tmp_path: Path) -> No
         for name in ("index.md", "drafts/idea.md", "other.md")
     ]
     assert [p.location.path for p in pages_outside_nav(settings, pages)] == ["docs/other.md"]
-    build = run_mkdocs(site, "build", "--strict")
+    build = build_in_process(site)
     assert "drafts/idea.md" not in build.stdout and "other.md" in build.stdout
 
 
