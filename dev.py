@@ -37,9 +37,12 @@ def set_up() -> None:
         print("Creating .venv ...", flush=True)
         venv.create(VENV, with_pip=True)
     print("Installing Beam Help and its test tools into .venv ...", flush=True)
+    # pip compiles what it installs; in the commands' environment those compiled files land in
+    # .venv/pycache, where every command looks for them, so the first test run compiles nothing.
     subprocess.run(
         [str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", ".[test]"],
         cwd=ROOT,
+        env=command_env(),
         check=True,
     )
     STAMP.write_text(wanted)

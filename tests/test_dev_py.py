@@ -144,3 +144,20 @@ def test_dev_py_runs_new_product() -> None:
     output, _ = runner.communicate(timeout=60)
     assert runner.returncode == 0, output
     assert output.startswith("usage: python -m macros new-product")
+
+
+def test_set_up_installs_with_the_commands_compiled_file_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """pip compiles what it installs: in the commands' environment those files land in
+    .venv/pycache, where the commands look, instead of beside the sources, where none looks."""
+    import dev
+
+    calls: list[dict] = []
+    monkeypatch.setattr(dev, "STAMP", tmp_path / ".beam-installed")
+    monkeypatch.setattr(dev, "BIN", Path(sys.executable).parent)  # python exists: no venv made
+    monkeypatch.setattr(dev.subprocess, "run", lambda command, **options: calls.append(options))
+    dev.set_up()
+    assert len(calls) == 1
+    assert calls[0]["env"]["PYTHONPYCACHEPREFIX"] == str(dev.VENV / "pycache")
+    assert "PYTHONDONTWRITEBYTECODE" not in calls[0]["env"]
