@@ -393,7 +393,7 @@ class _SharedTab:
     tab, and the browser tests are bound by CPU. Between tests the tab forgets everything a
     reader's visit leaves behind: the page (it goes to about:blank, so no script of the last
     test's page still runs), the site's storage (Material keeps the colour scheme there), the
-    emulated colour scheme, the pointer's place, the listeners, and any other tabs."""
+    emulated colour scheme and motion, the pointer's place, the listeners, and any other tabs."""
 
     def __init__(self, browser, viewport: dict, **context_options) -> None:
         self.context = browser.new_context(viewport=viewport, **context_options)
@@ -418,7 +418,8 @@ class _SharedTab:
             if self.page.url.startswith("http"):
                 self.page.evaluate("localStorage.clear(); sessionStorage.clear()")
             self.page.goto("about:blank")
-            self.page.emulate_media(color_scheme="light")  # the axe tests set it
+            # The axe tests set the colour scheme, the hostile-input test reduces motion.
+            self.page.emulate_media(color_scheme="light", reduced_motion="no-preference")
             self.page.mouse.move(0, 0)
             self.context.clear_cookies()
         except Exception:  # noqa: BLE001 - a tab that cannot be reset is replaced, not reused

@@ -99,3 +99,38 @@ def test_a_request_that_would_leave_the_machine_is_seen_and_never_sent(reader, s
         assert hits == [], "an off-site request reached a server"
     assert reader.off_site_requests() == off_site
     assert failed == off_site
+
+
+def test_the_shared_tab_is_handed_to_the_next_test_as_if_new(_desktop_tab, site_root) -> None:
+    """What one test leaves in the shared tab, the next never sees: the page, the site's storage,
+    the emulated colour scheme and motion, other tabs, listeners."""
+    lending = _desktop_tab.lend()
+    first = next(lending)
+    first.page.goto(site_root)
+    first.page.evaluate("localStorage.setItem('left', '1'); sessionStorage.setItem('left', '1')")
+    first.page.emulate_media(color_scheme="dark", reduced_motion="reduce")
+    first.new_tab()
+    heard: list[str] = []
+    first.on("console", lambda message: heard.append(message.text))
+    lending.close()  # the first test ends
+
+    lending = _desktop_tab.lend()
+    page = next(lending).page
+    try:
+        assert_as_if_new(page, site_root, heard)
+    finally:
+        lending.close()
+
+
+def assert_as_if_new(page, site_root: str, heard: list[str]) -> None:
+    assert page.url == "about:blank"
+    assert page.context.pages == [page]
+    page.goto(site_root)
+    assert page.evaluate("[localStorage.getItem('left'), sessionStorage.getItem('left')]") == [
+        None,
+        None,
+    ]
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") is False
+    assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches") is False
+    page.evaluate("console.log('after')")
+    assert heard == []
