@@ -346,10 +346,15 @@ def test_axe_finds_nothing_serious(reader: Reader, site_root: str, kind: str, sc
     assert reader.off_site_requests() == []
 
 
+TWO_FRAMES = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def serious_axe_findings(page) -> list[str]:
-    """axe-core's serious and critical findings on the page once it has settled, each with the
-    first elements it found them at."""
-    page.wait_for_load_state("networkidle")
+    """axe-core's serious and critical findings on the page once it has settled (loaded, and two
+    frames drawn, by which time Material has set up the page; what it fetches later, such as the
+    search index, changes nothing on screen), each with the first elements it found them at."""
+    page.wait_for_load_state("load")
+    page.evaluate(TWO_FRAMES)
     results = Axe().run(page, options={"resultTypes": ["violations"]})
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
