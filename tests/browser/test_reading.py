@@ -369,10 +369,11 @@ QUIET_MS = 500  # as Playwright's "networkidle": no request in flight for half a
 
 
 class InFlight:
-    """The requests a tab (and its workers) has made and not yet seen finish or fail, and when
-    that last changed, for the rest of the test."""
+    """A tab, the requests it (and its workers) has made and not yet seen finish or fail, and
+    when that last changed, for the rest of the test."""
 
     def __init__(self, reader: Reader, tab) -> None:
+        self.tab = tab
         self.requests: set[object] = set()
         self.changed = time.monotonic()
         reader.on("request", lambda request: self._change(self.requests.add, request), tab)
@@ -386,18 +387,17 @@ class InFlight:
     def quiet(self) -> bool:
         return not self.requests and time.monotonic() - self.changed >= QUIET_MS / 1000
 
-
-def wait_until_quiet(tab, in_flight: InFlight, timeout_s: float = 30) -> bool:
-    """Wait until the tab has had nothing in flight for QUIET_MS (counted here from the tab's own
-    request events: Chromium's "networkIdle" signal was seen never to come for a loaded page).
-    Tabs loading side by side go quiet side by side: a tab's quiet time counts from its last
-    request event, not from when this wait began."""
-    deadline = time.monotonic() + timeout_s
-    while not in_flight.quiet():
-        if time.monotonic() > deadline:
-            return False
-        tab.wait_for_timeout(50)
-    return True
+    def wait_until_quiet(self, timeout_s: float = 30) -> bool:
+        """Wait until the tab has had nothing in flight for QUIET_MS (counted here from the
+        tab's own request events: Chromium's "networkIdle" signal was seen never to come for a
+        loaded page). Tabs loading side by side go quiet side by side: a tab's quiet time counts
+        from its last request event, not from when this wait began."""
+        deadline = time.monotonic() + timeout_s
+        while not self.quiet():
+            if time.monotonic() > deadline:
+                return False
+            self.tab.wait_for_timeout(50)
+        return True
 
 
 def test_no_page_asks_a_third_party_or_logs_an_error(
@@ -415,15 +415,15 @@ def test_no_page_asks_a_third_party_or_logs_an_error(
     # Each tab opens its share of the pages one after another, as a reader following links
     # would, and waits until nothing more is fetched before it moves on. A tab is kept rather
     # than opened per page: a tab per page took 40 % more CPU for the same pages.
-    tabs = [page, *(reader.new_tab() for _ in range(TABS - 1))]
-    pending = [InFlight(reader, tab) for tab in tabs]
+    others = (reader.new_tab() for _ in range(TABS - 1))
+    watched = [InFlight(reader, tab) for tab in (page, *others)]
     for step in range(0, len(paths), TABS):
-        batch = list(zip(tabs, pending, paths[step : step + TABS], strict=False))
-        for tab, _, path in batch:
-            tab.goto(site_root + path, wait_until="commit")
-        for tab, in_flight, path in batch:
-            tab.wait_for_load_state("load")
-            assert wait_until_quiet(tab, in_flight), (
+        batch = list(zip(watched, paths[step : step + TABS], strict=False))
+        for in_flight, path in batch:
+            in_flight.tab.goto(site_root + path, wait_until="commit")
+        for in_flight, path in batch:
+            in_flight.tab.wait_for_load_state("load")
+            assert in_flight.wait_until_quiet(), (
                 f"{path}: still fetching {sorted(r.url for r in in_flight.requests)}"
             )
     # Instant navigation and search fetch more as a reader moves about.
