@@ -4,6 +4,9 @@ one was, whichever way it was started and wherever its output goes.
 A build writes into `<site>.building` beside the output folder and swaps it in only at the very end.
 A build that fails removes that folder; a build that is killed leaves it behind, and the next build
 removes it before it starts writing.
+
+Builds run in this process as MkDocs' command line runs them (`build_in_process`), except where the
+test needs a real process: to interrupt it with a signal, or to run the README's command.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS, ROOT, make_fixture_site, run_mkdocs
+from conftest import MKDOCS, ROOT, build_in_process, make_fixture_site
 
 BROKEN_LINK_PAGE = "Intro.\n\nSee [the missing page](missing.md).\n"
 BAD_RECORD = "- id: demo.extra\n  kind: dok\n  title: x\n"
@@ -38,17 +41,17 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 @pytest.fixture(scope="module")
 def first_builds(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """The fixture site with two more pages, built once per output place (and worker)."""
-    made: dict[tuple[str, ...], Path] = {}
+    made: dict[str, Path] = {}
 
-    def built(*build_args: str) -> Path:
-        if build_args not in made:
+    def built(output: str) -> Path:
+        if output not in made:
             site = make_fixture_site(tmp_path_factory.mktemp("good"))
             (site / "docs" / "two.md").write_text("# Two\n\nSecond page.\n")
             (site / "docs" / "three.md").write_text("# Three\n\nThird page.\n")
-            result = run_mkdocs(site, "build", "--strict", *build_args)
+            result = build_in_process(site, site / output)
             assert result.returncode == 0, result.stdout
-            made[build_args] = site
-        return made[build_args]
+            made[output] = site
+        return made[output]
 
     return built
 
@@ -59,10 +62,10 @@ def good_site(tmp_path: Path, first_builds) -> Callable[..., tuple[Path, Path, d
     The build is a copy of one made earlier in the module: what these tests watch is how the
     next build replaces whatever good output is there."""
 
-    def copy(*build_args: str) -> tuple[Path, Path, dict]:
+    def copy(output_name: str = "site") -> tuple[Path, Path, dict]:
         site = tmp_path / "site-source"
-        shutil.copytree(first_builds(*build_args), site, symlinks=True)
-        output = site / (build_args[-1] if build_args else "site")
+        shutil.copytree(first_builds(output_name), site, symlinks=True)
+        output = site / output_name
         files = snapshot(output)
         assert "index.html" in files and "two/index.html" in files
         return site, output, files
@@ -86,11 +89,10 @@ def assert_untouched(output: Path, files: dict) -> None:
 def test_a_failing_build_keeps_the_last_good_output_wherever_it_goes(
     good_site, tmp_path: Path, output: str
 ) -> None:
-    args = () if output == "site" else ("-d", output)
-    site, out, files = good_site(*args)
+    site, out, files = good_site(output)
     (site / "sources" / "demo" / "bad.yml").write_text(BAD_RECORD)
 
-    result = run_mkdocs(site, "build", "--strict", *args)
+    result = build_in_process(site, out)
 
     assert result.returncode == 1
     assert "sources/demo/bad.yml:2: unknown kind 'dok'" in result.stdout
@@ -104,7 +106,7 @@ def test_a_page_problem_found_after_rendering_keeps_the_last_good_site(
     site, out, files = good_site()
     (site / "docs" / "two.md").write_text('# Two\n\nSee {{ cite("demo.nope") }}.\n')
 
-    result = run_mkdocs(site, "build", "--strict", "-d", "site")
+    result = build_in_process(site, site / "site")
 
     assert result.returncode == 1
     assert "docs/two.md:3: unknown source 'demo.nope' in cite()." in result.stdout
@@ -122,7 +124,7 @@ def test_a_strict_warning_after_pages_are_written_keeps_the_last_good_site(
         config.write_text(config.read_text().replace("strict: true", "strict: false"))
     (site / "docs" / "two.md").write_text(BROKEN_LINK_PAGE)
 
-    result = run_mkdocs(site, "build", "--strict")
+    result = build_in_process(site)
 
     assert result.returncode == 1
     assert "contains a link 'missing.md', but the target is not found" in result.stdout
@@ -147,7 +149,7 @@ def test_a_warning_logged_before_the_plugin_starts_still_stops_a_strict_build(
     config = site / "mkdocs.yml"
     config.write_text(config.read_text() + "hooks:\n  - early.py\n")
 
-    result = run_mkdocs(site, "build", "--strict")
+    result = build_in_process(site)
 
     assert result.returncode == 1
     assert "an early warning" in result.stdout
@@ -259,7 +261,7 @@ def test_an_interrupted_build_keeps_the_last_good_site(
 
     # The killed build's staging folder may remain; the next build clears it and publishes.
     (site / "hooks_slow.py").write_text("")
-    result = run_mkdocs(site, "build", "--strict")
+    result = build_in_process(site)
     assert result.returncode == 0, result.stdout
     assert not (site / "site.building").exists()
     assert snapshot(out).keys() == files.keys()
@@ -272,7 +274,7 @@ def test_a_publish_cut_short_between_its_two_renames_is_repaired(good_site, tmp_
     out.rename(site / "site.old")
     (site / "sources" / "demo" / "bad.yml").write_text(BAD_RECORD)
 
-    result = run_mkdocs(site, "build", "--strict")
+    result = build_in_process(site)
 
     assert result.returncode == 1
     assert_untouched(out, files)
