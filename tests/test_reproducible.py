@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS, ROOT, TEST_HOSTS, make_fixture_site, run_mkdocs
+from conftest import MKDOCS, ROOT, TEST_HOSTS, build_in_process, make_fixture_site, run_mkdocs
 
 from macros.builddate import content_epoch, last_commit_time
 from macros.records import load_records
@@ -30,13 +30,14 @@ def all_bytes(folder: Path) -> dict[str, bytes]:
     }
 
 
-def build(site: Path, out: str, **env: str) -> Path:
-    """`mkdocs build --strict -d out`, with SOURCE_DATE_EPOCH only when the test gives one."""
+def build(site: Path, out: str) -> Path:
+    """`mkdocs build --strict -d out` in a new process, without SOURCE_DATE_EPOCH: builds compared
+    byte for byte must come from separate processes, as a writer's and CI's would."""
     clean = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     result = subprocess.run(
         [*MKDOCS, "build", "--strict", "-d", out],
         cwd=site,
-        env={**clean, "NO_MKDOCS_2_WARNING": "1", **env},
+        env={**clean, "NO_MKDOCS_2_WARNING": "1"},
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -44,6 +45,17 @@ def build(site: Path, out: str, **env: str) -> Path:
     )
     assert result.returncode == 0, result.stdout
     return site / out
+
+
+def build_here(site: Path, monkeypatch: pytest.MonkeyPatch, epoch: str | None = None) -> Path:
+    """The same build in this process (what it is dated by does not depend on the process)."""
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = build_in_process(site, site / "site")
+    assert result.returncode == 0, result.stdout
+    return site / "site"
 
 
 def dated_site(tmp_path: Path) -> Path:
@@ -96,21 +108,27 @@ def test_two_builds_at_different_times_are_byte_identical(tmp_path: Path) -> Non
     assert len(all_bytes(first)) > 20
 
 
-def test_outside_git_the_build_is_dated_by_the_newest_verified_on(tmp_path: Path) -> None:
-    out = build(dated_site(tmp_path), "site")
+def test_outside_git_the_build_is_dated_by_the_newest_verified_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = build_here(dated_site(tmp_path), monkeypatch)
     assert dates_in(out) == ({"2026-11-22"}, midnight("2026-11-22"))
 
 
 @pytest.mark.skipif(GIT is None, reason="git is not installed")
-def test_in_a_git_checkout_the_build_is_dated_by_the_last_commit(tmp_path: Path) -> None:
+def test_in_a_git_checkout_the_build_is_dated_by_the_last_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = dated_site(tmp_path)
     commit_everything(site, COMMIT_TIME)
-    out = build(site, "site")
+    out = build_here(site, monkeypatch)
     assert dates_in(out) == ({"2025-03-04"}, midnight("2025-03-04"))
 
 
-def test_a_source_date_epoch_given_by_the_caller_wins(tmp_path: Path) -> None:
-    out = build(dated_site(tmp_path), "site", SOURCE_DATE_EPOCH="1700000000")
+def test_a_source_date_epoch_given_by_the_caller_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = build_here(dated_site(tmp_path), monkeypatch, epoch="1700000000")
     assert dates_in(out) == ({"2023-11-14"}, midnight("2023-11-14"))
 
 
