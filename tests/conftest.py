@@ -99,6 +99,19 @@ def build_in_process(
     return subprocess.CompletedProcess(command, code, "\n".join(handler.lines) + "\n")
 
 
+def check_in_process(
+    site: Path, capsys, monkeypatch, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m macros check` in the site's folder, run here: same output, same exit code."""
+    monkeypatch.chdir(site)
+    capsys.readouterr()
+    from macros.cli import main
+
+    code = main(["check", *args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["check"], code, out, err)
+
+
 @functools.cache
 def built_page(path: Path) -> BeautifulSoup:
     """A built HTML file, parsed once per test process (tests only read it): the real site's
@@ -150,12 +163,9 @@ def made_once_per_run(
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built with `mkdocs build --strict` once per test run."""
-    return made_once_per_run(
-        tmp_path_factory,
-        "real-site",
-        lambda out: run_mkdocs(ROOT, "build", "--strict", "--site-dir", str(out)),
-    )
+    """The real site, built with `mkdocs build --strict` once per test run (in the process that
+    needs it first; test_reproducible builds it again with the real command and compares)."""
+    return made_once_per_run(tmp_path_factory, "real-site", lambda out: build_in_process(ROOT, out))
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, check_in_process
 
 # The tests that read the real content: pages, records, nav and the strictly built site. The
 # test that runs the example tests under a tracer reads only `code` records and examples/, which
@@ -172,14 +172,16 @@ def run(repo: Path, *command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_valid_new_how_to_and_a_new_product_pass_the_content_tests(tmp_path: Path) -> None:
+def test_a_valid_new_how_to_and_a_new_product_pass_the_content_tests(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
     repo = copy_repository(tmp_path / "repo")
     add_a_how_to(repo)
     add_a_product(repo)
 
-    check = run(repo, "-m", "macros", "check", "--strict")
-    assert check.returncode == 0, check.stdout
-    assert "0 errors, 0 warnings" in check.stdout
+    check = check_in_process(repo, capsys, monkeypatch, "--strict")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "0 errors, 0 warnings" in check.stderr
 
     tests = run(
         repo,

@@ -24,9 +24,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, build_in_process, make_fixture_site, run_mkdocs
-
-from macros.cli import main
+from conftest import (
+    FIXTURES,
+    ROOT,
+    build_in_process,
+    check_in_process,
+    make_fixture_site,
+    run_mkdocs,
+)
 
 CASES = sorted(p for p in (FIXTURES / "cases").iterdir() if p.is_dir())
 PAD_FILE = "pad-to-bytes.txt"
@@ -69,17 +74,6 @@ def run_check(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def check_args(case: Path) -> list[str]:
     """The check's arguments a case asks for in check-args.txt (`--strict` for warnings)."""
     return (case / CHECK_ARGS).read_text().split() if (case / CHECK_ARGS).exists() else []
-
-
-def check_in_process(
-    site: Path, capsys, monkeypatch, *args: str
-) -> subprocess.CompletedProcess[str]:
-    """`python -m macros check` in the site's folder, run here: same output, same exit code."""
-    monkeypatch.chdir(site)
-    capsys.readouterr()
-    code = main(["check", *args])
-    out, err = capsys.readouterr()
-    return subprocess.CompletedProcess(["check"], code, out, err)
 
 
 def expected_messages(case: Path) -> list[str]:

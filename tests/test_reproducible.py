@@ -144,8 +144,8 @@ def test_content_epoch_prefers_the_commit_and_falls_back_to_verified_on(tmp_path
 
 
 def test_the_real_site_builds_byte_identically_twice(tmp_path: Path, built_site: Path) -> None:
-    """The session's build of the real site and one more, made here from the same commit and
-    files: every file must match byte for byte."""
+    """The session's build of the real site (made in a test process) and one more by the real
+    command, from the same commit and files: every file must match byte for byte."""
     again = tmp_path / "again"
     result = run_mkdocs(ROOT, "build", "--strict", "--site-dir", str(again))
     assert result.returncode == 0, result.stdout

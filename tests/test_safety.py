@@ -11,9 +11,15 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, TEST_HOSTS, build_in_process, make_fixture_site, run_mkdocs
+from conftest import (
+    ROOT,
+    TEST_HOSTS,
+    build_in_process,
+    check_in_process,
+    make_fixture_site,
+    run_mkdocs,
+)
 from hostile import HOSTILE, HOSTILE_CODE, hostile_records
-from test_fixture_sites import check_in_process
 
 from macros import allowlist
 from macros.publish import Busy, Staging

@@ -6,8 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import build_in_process, make_fixture_site
-from test_fixture_sites import check_in_process
+from conftest import build_in_process, check_in_process, make_fixture_site
 
 from macros.checks import pages_outside_nav
 from macros.rendered_page import RenderedPage
