@@ -25,6 +25,15 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 TEST_HOSTS = ("example.com", ".example")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `starts_a_worker` go second. pytest-xdist hands the first tests out in turn,
+    so the second worker starts on them (long, and needing neither the real site nor a browser)
+    while the first builds the real site, instead of both waiting for that one build."""
+    early = [item for item in items if item.get_closest_marker("starts_a_worker")]
+    rest = [item for item in items if not item.get_closest_marker("starts_a_worker")]
+    items[:] = rest[:1] + early + rest[1:]
+
+
 def run_mkdocs(site_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `mkdocs <args>` in site_root; output is stdout and stderr together."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, check_in_process
 
 # The tests that read the real content: pages, records, nav and the strictly built site. The
@@ -172,6 +173,7 @@ def run(repo: Path, *command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.starts_a_worker
 def test_a_valid_new_how_to_and_a_new_product_pass_the_content_tests(
     tmp_path: Path, capsys, monkeypatch
 ) -> None:

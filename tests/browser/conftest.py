@@ -299,7 +299,8 @@ def serve(site: Path, prefix: str) -> Iterator[str]:
     handler = type("Handler", (_PagesHandler,), {"site": site, "prefix": prefix})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll lets shutdown() return at once instead of after the default half-second.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"

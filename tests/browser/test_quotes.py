@@ -39,7 +39,7 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     handler = type("Handler", (_PagesHandler,), {"site": folder, "prefix": "/"})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
