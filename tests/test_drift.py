@@ -301,8 +301,8 @@ def test_a_broken_cache_file_is_an_empty_cache(tmp_path: Path) -> None:
 def test_the_command_prints_each_format_and_exits_1_on_drift(site: Path, server, capsys) -> None:
     base, _ = server
     args = argparse.Namespace(root=site, format="text", timeout=0.3, no_cache=True)
-    # Each format reports the same answers: each page is fetched once (the slow one times out
-    # once), not once per format. The command asks with no cache, so validators do not matter.
+    # Each format reports the same answers, so each page is fetched once for all three (the slow
+    # page's timeouts are waited out once, not three times). With no cache, validators are unused.
     answers = functools.cache(lambda address: local_fetcher(base)(address, lambda _: None))
 
     def fetcher(address: str, known):  # noqa: ANN001, ANN202
