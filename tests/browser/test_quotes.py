@@ -3,17 +3,14 @@ macros/textfragment.py scrolls the page to exactly those words, whatever charact
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from conftest import make_fixture_site, run_mkdocs
 
 from macros.textfragment import with_text_fragment
 
-from .conftest import _PagesHandler
+from .conftest import serve
 
 pytestmark = pytest.mark.browser
 
@@ -35,22 +32,12 @@ ZOHO_PAGE = f"""<!doctype html>
 """
 
 
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = type("Handler", (_PagesHandler,), {"site": folder, "prefix": "/"})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 @pytest.fixture(scope="module")
 def zoho_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("zoho")
     (folder / "page.html").write_text(ZOHO_PAGE, encoding="utf-8")
-    server, root = serve(folder)
-    yield root + "page.html"
-    server.shutdown()
-    server.server_close()
+    with serve(folder, "/") as root:
+        yield root + "page.html"
 
 
 def landed_on(page, url: str, element_id: str) -> bool:
@@ -103,10 +90,8 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     source = make_fixture_site(tmp_path_factory.mktemp("fixture"))
     built = run_mkdocs(source, "build", "--strict")
     assert built.returncode == 0, built.stdout
-    server, root = serve(source / "site")
-    yield root
-    server.shutdown()
-    server.server_close()
+    with serve(source / "site", "/") as root:
+        yield root
 
 
 def test_the_citation_preview_shows_the_quote(reader, fixture_site: str) -> None:
