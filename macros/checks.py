@@ -133,7 +133,11 @@ def render_pages(
             p.severity == "error" for p in rendered.problems
         ):
             # What the build's allowlist reads: the page's HTML as Markdown makes it.
-            html = converter.html(rendered.markdown)
+            html = (
+                converter.html(rendered.markdown)
+                if rendered.stashed is None
+                else rendered.stashed.html(converter.html)
+            )
             problems += allowlist.page_problems(html, rendered.path, text, rendered.body_line)
     return pages, problems
 

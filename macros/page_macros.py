@@ -29,6 +29,7 @@ from .kinds import (
 )
 from .page_scan import MACRO_NAMES, MACRO_USAGE, MacroCall
 from .problems import Location, Problem, did_you_mean
+from .stash import Stash
 
 SOURCES_HINT = "Source ids are listed by 'python -m macros sources'"
 
@@ -70,11 +71,14 @@ class PageMacros:
         out: ModuleType = render,
         invalid: Mapping[str, Location] | None = None,
         products: Mapping[str, str] | None = None,
+        stash: Stash | None = None,
     ):
         """out is the backend that writes the markup: render (the site) or render_plain (the
         page's Markdown copy); both offer the same functions. invalid: the ids of records that
-        exist but failed their own checks, and where. products names each product."""
+        exist but failed their own checks, and where. products names each product. stash, for
+        the site's HTML: where markers go, so that Markdown converts only their stand-ins."""
         self.path, self.lines, self.records, self.out = path, lines, records, out
+        self.stash = stash
         self.invalid = invalid or {}
         self.products = products or {}
         self.citations = Citations()
@@ -126,7 +130,9 @@ class PageMacros:
         return record
 
     def _marker(self, record: Record, line: int) -> Markup:
-        return self.out.marker(self.citations.cite(record.id, line), record)
+        use = self.citations.cite(record.id, line)
+        marker = self.out.marker(use, record)
+        return marker if self.stash is None else self.stash.inline(marker, f"[{use.number}]")
 
     # The macros themselves. Each returns escaped markup and places a citation.
 

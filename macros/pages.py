@@ -36,6 +36,7 @@ from .sandbox import (
     oversized_tag_line,
     unclosed_tag_line,
 )
+from .stash import Stash
 from .template_text import template_text_problems
 
 # A page's size in characters; the largest real page is a small fraction of it.
@@ -138,7 +139,8 @@ class PageRenderer:
         template_source = "\n" * matter.end_line + "\n".join(lines[matter.end_line :])
         if source.endswith("\n"):
             template_source += "\n"
-        macros = PageMacros(path, lines, self.records, out, self.invalid, self.products)
+        stash = Stash(source) if out is render else None  # the site's HTML, not the plain copy
+        macros = PageMacros(path, lines, self.records, out, self.invalid, self.products, stash)
         body = ""
         try:
             with bounded_render():
@@ -179,9 +181,13 @@ class PageRenderer:
             )
             if matter.values.get("type") == "how-to":
                 problems += claim_problems(path, lines, self.records)
-        markdown = self._assemble(path, matter, body.lstrip("\n"), macros.citations, out)
+        markdown = self._assemble(path, matter, body.lstrip("\n"), macros.citations, out, stash)
+        stashed = None if stash is None else stash.stashed(markdown)
+        if stashed is not None:
+            markdown = stashed.write_out(markdown)
         if any(p.code in _TOO_COSTLY for p in problems):
-            markdown = ""  # the build fails anyway; MkDocs must not spend minutes converting it
+            # the build fails anyway; MkDocs must not spend minutes converting it
+            markdown, stashed = "", None
         named = (
             _named_ids(source, self.records)
             if any(p.severity == "error" for p in problems)
@@ -197,6 +203,7 @@ class PageRenderer:
             named,
             meta_lines=dict(matter.lines),
             calls=None if macros.calls is None else tuple(macros.calls),
+            stashed=stashed,
         )
 
     def _product_folder(self, path: str) -> str | None:
@@ -328,7 +335,13 @@ class PageRenderer:
         return ""
 
     def _assemble(
-        self, path: str, matter: FrontMatter, body: str, citations: Citations, out: ModuleType
+        self,
+        path: str,
+        matter: FrontMatter,
+        body: str,
+        citations: Citations,
+        out: ModuleType,
+        stash: Stash | None = None,
     ) -> str:
         """The writer's body with the generated parts around it."""
         parts = []
@@ -348,6 +361,9 @@ class PageRenderer:
             for number, record_id, uses in citations.entries()
             if record_id in self.records
         ]
-        if entries:
+        if entries and stash is not None:  # Markdown converts the heading, not the list
+            items = stash.block(render.sources_items(entries, self.code_base))
+            parts.append(f"{render.SOURCES_HEADING}\n\n{items}\n")
+        elif entries:
             parts.append(out.sources_list(entries, self.code_base))
         return "\n".join(parts)

@@ -36,6 +36,7 @@ from .records import duplicate_records, load_records
 from .relations import relation_problems
 from .rendered_page import RenderedPage
 from .repo_links import file_base
+from .search_index import read_with_lexbor
 from .settings import DEFAULT_REVIEW_DAYS, layout_problems, problems_by_option
 from .site_files import SiteContent, SiteFiles, SiteSettings
 from .theme_env import prepare_theme
@@ -104,6 +105,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
     def on_config(self, config):
         prepare_theme(config.theme)
+        if "material/search" in config.plugins:  # set up by its own on_config, which runs first
+            read_with_lexbor(config.plugins["material/search"])
         self.staging = Staging(Path(config.site_dir)) if self.stage else None
         if self.staging is not None:
             try:
@@ -186,6 +189,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.rendered[page.file.src_uri] = rendered
         self.page_problems += rendered.problems
         report(rendered.problems)
+        if rendered.stashed is not None:  # on_page_content sets the generated HTML back in
+            return rendered.stashed.markdown
         return rendered.markdown
 
     def _repo_path(self, file: File) -> str:
@@ -302,6 +307,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def on_page_content(self, html, page, config, files):
         # The trust boundary: the page's HTML, before the theme wraps it, against the allowlist.
         rendered = self.rendered.get(page.file.src_uri)
+        if rendered is not None and rendered.stashed is not None:
+            html = self._with_generated_html(html, page, rendered, config, files)
         if rendered is not None and any(p.severity == "error" for p in rendered.problems):
             problems = []  # refused already, so never published; as in `check`, one cause one message
         elif rendered is not None:
@@ -326,6 +333,19 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             )
 
         return diagrams.inline_svg_images(html, page.url, load)
+
+    @staticmethod
+    def _with_generated_html(html, page, rendered: RenderedPage, config, files) -> str:
+        """The page's HTML with the markers and Sources cited set in where their stand-ins are."""
+        assert rendered.stashed is not None
+        filled = rendered.stashed.fill(html)
+        if filled is None:  # the template repeated or dropped a stand-in: convert it as it is
+            page.markdown = rendered.markdown
+            page.render(config, files)
+            return page.content
+        if page.present_anchor_ids is not None:  # links to a marker or an entry stay checked
+            page.present_anchor_ids |= rendered.stashed.anchors()
+        return filled
 
     @event_priority(-100)  # after the search plugin has indexed the page
     def on_page_context(self, context, page, config, nav):

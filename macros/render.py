@@ -149,10 +149,23 @@ def source_links(record: Record, code_base: str | None = None) -> str:
     return links
 
 
+# data-search-exclude: the search index is for the page's own words; the list's titles, dates
+# and back-links would make a tenth of it, and match every page citing a record.
+SOURCES_HEADING = "## Sources cited {: #sources-cited data-search-exclude }"
+
+
 def sources_list(
     entries: Sequence[tuple[int, Record, Sequence[CiteUse]]], code_base: str | None = None
 ) -> str:
     """The generated Sources cited section: one entry per cited record, with back-links."""
+    return f"{SOURCES_HEADING}\n\n{sources_items(entries, code_base)}\n"
+
+
+def sources_items(
+    entries: Sequence[tuple[int, Record, Sequence[CiteUse]]], code_base: str | None = None
+) -> str:
+    """The Sources cited section under its heading: when its oldest source was verified, and
+    the list."""
     items = []
     for number, record, uses in entries:
         backlinks = " ".join(
@@ -171,13 +184,10 @@ def sources_list(
         )
     # Readers judge a page by its least recently checked fact, so say when that was.
     oldest = min(record.verified_on for _, record, _ in entries)
-    # data-search-exclude: the search index is for the page's own words; the list's titles,
-    # dates and back-links would make a tenth of it, and match every page citing a record.
     return (
-        "## Sources cited {: #sources-cited data-search-exclude }\n\n"
         f'<p class="bh-oldest-verified">The oldest of these sources was verified on '
         f'<time datetime="{oldest}">{oldest}</time>.</p>\n\n'
-        '<ol class="bh-sources">\n' + "\n".join(items) + "\n</ol>\n"
+        '<ol class="bh-sources">\n' + "\n".join(items) + "\n</ol>"
     )
 
 

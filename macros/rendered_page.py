@@ -12,6 +12,7 @@ from typing import Any
 from .citations import Citations
 from .page_scan import MacroCall
 from .problems import Problem
+from .stash import Stashed
 
 
 @dataclass
@@ -29,3 +30,6 @@ class RenderedPage:
     # The page's macro calls as the render found them (None where it never got that far), so
     # site-wide rules need not parse every page again.
     calls: tuple[MacroCall, ...] | None = None
+    # The same Markdown with stand-ins for the generated HTML, for converting it (stash.py); None
+    # for a page rendered as plain Markdown, or too costly to convert at all.
+    stashed: Stashed | None = None
