@@ -26,6 +26,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 _ANCHOR = re.compile(r'\sid="([^"]*)"')
+# One pattern for every page (compiling one per page cost more than the rest of the stash).
+_STAND_IN = re.compile(
+    r'<sup data-bh-stash="([0-9a-f]{12})-(\d+)">[^<]*</sup>|<!--bh-stash ([0-9a-f]{12})-(\d+)-->'
+)
 
 
 class Stash:
@@ -58,22 +62,28 @@ class Stashed:
     fragments: tuple[str, ...]
     key: str
 
-    def _stand_ins(self) -> re.Pattern[str]:
-        key = re.escape(self.key)
-        return re.compile(
-            rf'<sup data-bh-stash="{key}-(\d+)">[^<]*</sup>|<!--bh-stash {key}-(\d+)-->'
-        )
+    def _own(self, text: str) -> list[tuple[re.Match[str], int]]:
+        """This page's stand-ins in `text`, each with the number of the fragment it stands for."""
+        found = []
+        for match in _STAND_IN.finditer(text):
+            key, number = (match[1], match[2]) if match[1] else (match[3], match[4])
+            if key == self.key:
+                found.append((match, int(number)))
+        return found
 
     def write_out(self, text: str) -> str:
         """`text` with the HTML in place of every stand-in it holds."""
-        return self._stand_ins().sub(lambda m: self.fragments[int(m[1] or m[2])], text)
+        out, end = [], 0
+        for match, number in self._own(text):
+            out += [text[end : match.start()], self.fragments[number]]
+            end = match.end()
+        return "".join(out) + text[end:]
 
     def fill(self, converted: str) -> str | None:
         """The converted page with the HTML in place of the stand-ins; None unless each stand-in
         is there exactly once (a template may repeat or drop a macro's result), for the caller to
         convert the written-out Markdown instead."""
-        found = sorted(int(m[1] or m[2]) for m in self._stand_ins().finditer(converted))
-        if found != list(range(len(self.fragments))):
+        if sorted(n for _, n in self._own(converted)) != list(range(len(self.fragments))):
             return None
         return self.write_out(converted)
 
