@@ -136,7 +136,7 @@ def render_pages(
             html = (
                 converter.html(rendered.markdown)
                 if rendered.stashed is None
-                else rendered.stashed.html(converter.html)
+                else rendered.stashed.html(rendered.markdown, converter.html)
             )
             problems += allowlist.page_problems(html, rendered.path, text, rendered.body_line)
     return pages, problems

@@ -182,9 +182,9 @@ class PageRenderer:
             if matter.values.get("type") == "how-to":
                 problems += claim_problems(path, lines, self.records)
         markdown = self._assemble(path, matter, body.lstrip("\n"), macros.citations, out, stash)
-        stashed = None if stash is None else stash.stashed(markdown)
-        if stashed is not None:
-            markdown = stashed.write_out(markdown)
+        stashed = None
+        if stash is not None:
+            markdown, stashed = stash.write_out(markdown)
         if any(p.code in _TOO_COSTLY for p in problems):
             # the build fails anyway; MkDocs must not spend minutes converting it
             markdown, stashed = "", None

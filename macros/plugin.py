@@ -190,7 +190,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.page_problems += rendered.problems
         report(rendered.problems)
         if rendered.stashed is not None:  # on_page_content sets the generated HTML back in
-            return rendered.stashed.markdown
+            return rendered.stashed.markdown_to_convert(rendered.markdown)
         return rendered.markdown
 
     def _repo_path(self, file: File) -> str:
@@ -338,13 +338,13 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def _with_generated_html(html, page, rendered: RenderedPage, config, files) -> str:
         """The page's HTML with the markers and Sources cited set in where their stand-ins are."""
         assert rendered.stashed is not None
-        filled = rendered.stashed.fill(html)
+        filled = rendered.stashed.fill(html, rendered.markdown)
         if filled is None:  # the template repeated or dropped a stand-in: convert it as it is
             page.markdown = rendered.markdown
             page.render(config, files)
             return page.content
         if page.present_anchor_ids is not None:  # links to a marker or an entry stay checked
-            page.present_anchor_ids |= rendered.stashed.anchors()
+            page.present_anchor_ids |= rendered.stashed.anchors(rendered.markdown)
         return filled
 
     @event_priority(-100)  # after the search plugin has indexed the page

@@ -37,9 +37,10 @@ def stand_in_conversions(site: Path) -> list[tuple[str, str | None, str]]:
     for page in sorted((site / settings.docs_dir).rglob("*.md")):
         path = page.relative_to(site).as_posix()
         rendered = renderer.render(path, page.read_text(encoding="utf-8"))
-        if rendered.stashed is None or not rendered.stashed.fragments:
+        if rendered.stashed is None or not rendered.stashed.stand_ins:
             continue
-        filled = rendered.stashed.fill(converter.html(rendered.stashed.markdown))
+        stand_ins = rendered.stashed.markdown_to_convert(rendered.markdown)
+        filled = rendered.stashed.fill(converter.html(stand_ins), rendered.markdown)
         results.append((path, filled, converter.html(rendered.markdown)))
     return results
 
@@ -55,7 +56,7 @@ def test_stand_ins_convert_to_the_same_html_as_the_whole_page(site: str, tmp_pat
         assert "bh-stash" not in filled, path
 
 
-REPEATED_AND_IN_CODE = """\
+LANDING = """\
 ---
 title: Demo Product
 type: landing
@@ -65,26 +66,43 @@ summary: Guides for the demo product.
 
 # Demo Product
 
-{% set marker = cite("demo.overview") %}Once{{ marker }} and twice{{ marker }}.
-
-In a code span: `{{ cite("demo.statuses") }}`.
 """
 
 
-def test_a_page_whose_stand_ins_do_not_survive_is_converted_whole(tmp_path: Path) -> None:
+def rendered_fixture_page(site: Path, uri: str):
+    settings = read_settings(site)
+    records, _ = load_records(site, settings.sources, hosts=settings.hosts)
+    renderer = PageRenderer(records, settings.products, docs_dir=settings.docs_dir)
+    return renderer.render(f"docs/{uri}", (site / "docs" / uri).read_text(encoding="utf-8"))
+
+
+def test_a_page_that_repeats_a_marker_is_written_out_without_stand_ins(tmp_path: Path) -> None:
     site = make_fixture_site(tmp_path)
-    (site / "docs/demo/index.md").write_text(REPEATED_AND_IN_CODE, encoding="utf-8")
-    (stashed,) = [r for r in stand_in_conversions(site) if r[0] == "docs/demo/index.md"]
-    assert stashed[1] is None  # the marker stands twice, the code span escapes the other
+    repeated = '{% set marker = cite("demo.overview") %}Once{{ marker }} and twice{{ marker }}.\n'
+    (site / "docs/demo/index.md").write_text(LANDING + repeated, encoding="utf-8")
+    rendered = rendered_fixture_page(site, "demo/index.md")
+    assert rendered.problems == [] and rendered.stashed is None
+    assert rendered.markdown.count('href="#source-demo.overview"') == 2
+    assert "bh-stash" not in rendered.markdown
+
+
+def test_a_page_whose_stand_ins_do_not_survive_conversion_is_converted_whole(
+    tmp_path: Path,
+) -> None:
+    site = make_fixture_site(tmp_path)
+    in_code = 'Cited{{ cite("demo.overview") }}. In a code span: `{{ cite("demo.statuses") }}`.\n'
+    (site / "docs/demo/index.md").write_text(LANDING + in_code, encoding="utf-8")
+    (converted,) = [r for r in stand_in_conversions(site) if r[0] == "docs/demo/index.md"]
+    assert converted[1] is None  # the code span escaped its stand-in
 
     result = build_in_process(site)
     assert result.returncode == 0, result.stdout
     html = (site / "site/demo/index.html").read_text(encoding="utf-8")
     assert "bh-stash" not in html
-    # As converted whole: the repeated marker twice, the one in the code span shown as code.
+    # As converted whole: one marker, and the one in the code span shown as code.
     article = BeautifulSoup(html, "html.parser").find("article")
     links = [a["href"] for a in article.select("sup.bh-cite a")]
-    assert links == ["#source-demo.overview", "#source-demo.overview"], article
+    assert links == ["#source-demo.overview"], article
     assert '<sup class="bh-cite"' in " ".join(c.get_text() for c in article.find_all("code"))
 
 
