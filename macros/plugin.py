@@ -338,9 +338,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def _with_generated_html(html, page, rendered: RenderedPage, config, files) -> str:
         """The page's HTML with the markers and Sources cited set in where their stand-ins are."""
         assert rendered.stashed is not None
+        # The page's one Markdown again, not a copy with stand-ins kept for every page to the end.
+        page.markdown = rendered.markdown
         filled = rendered.stashed.fill(html, rendered.markdown)
-        if filled is None:  # the template repeated or dropped a stand-in: convert it as it is
-            page.markdown = rendered.markdown
+        if filled is None:  # conversion lost or repeated a stand-in: convert the page whole
             page.render(config, files)
             return page.content
         if page.present_anchor_ids is not None:  # links to a marker or an entry stay checked
