@@ -246,12 +246,11 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         """Render every page once for the reverse index, then add a sources page per product."""
         self.pages = []
         for file in files.documentation_pages():
-            rendered = self._render(self._repo_path(file), file.content_string)
+            source = file.content_string  # read from disk at every use: read once, keep once
+            rendered = self._render(self._repo_path(file), source)
             title = page_info.page_title(rendered, file.src_uri)
             self.pages.append(
-                page_info.PageInfo(
-                    file.src_uri, file.url, file.dest_uri, title, rendered, file.content_string
-                )
+                page_info.PageInfo(file.src_uri, file.url, file.dest_uri, title, rendered, source)
             )
         self.page_info = {page.src_uri: page for page in self.pages}
         empty = products_without_pages(
