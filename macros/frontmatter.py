@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from . import yamlnodes as yn
-from .problems import Location, Problem, did_you_mean
+from .problems import Location, Problem, did_you_mean, shown_path
 
 HOW_TO_FIELDS = ("title", "type", "product", "summary")
 # Front matter that Material prints without escaping (titles in text, description in an attribute).
@@ -52,6 +52,16 @@ def read_page(file: Path, path: str) -> tuple[str | None, list[Problem]]:
                 "not-utf8",
             )
         ]
+
+
+def unreadable_pages(docs: Path, root: Path) -> list[Problem]:
+    """Pages MkDocs could not read (it would stop with a traceback), as problems at their lines."""
+    problems = []
+    for page in sorted(docs.rglob("*.md")):
+        text, _ = read_page(page, page.as_posix())
+        if text is None:  # name it as writers do only then: resolving every page costs
+            problems += read_page(page, shown_path(page, root))[1]
+    return problems
 
 
 def _plain_text(node: yaml.Node, name: str) -> str:

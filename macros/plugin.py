@@ -24,7 +24,7 @@ from . import allowlist, diagrams, json_ld, minify, page_info, sources_page, sta
 from .build_log import log, report, report_freshness, said_plainly, warnings_counted_by_mkdocs
 from .builddate import date_builds_from_content
 from .checks import render_pages
-from .frontmatter import read_page
+from .frontmatter import unreadable_pages
 from .generated_pages import RecordsPage, append_to_section
 from .kinds import Record
 from .pages import PageRenderer
@@ -119,6 +119,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 self.staging.recover()  # first, so that even a failing build puts the last site back
         self.root = Path(config.config_file_path).resolve().parent
         self.rendered, self.page_problems = {}, []
+        self._real_folders: dict[Path, Path] = {}  # for this build: a folder may become a link
         records, problems = load_records(
             self.root, self.config.sources, self.cache.records, hosts=tuple(self.config.hosts)
         )
@@ -128,7 +129,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             # page citing a broken record says so rather than calling the id unknown.
             problems += self._page_problems_before_stopping(config, records, problems)
         else:
-            problems += _unreadable_pages(Path(config.docs_dir), self.root)
+            problems += unreadable_pages(Path(config.docs_dir), self.root)
         problems += layout_problems(Path(config.config_file_path), Path(config.docs_dir))
         # Files beside the pages are published as they are: check them where they enter.
         problems += static_files.docs_problems(
@@ -170,7 +171,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         broken records: pages citing those records say so, and where."""
         docs = Path(config.docs_dir).resolve()
         if not docs.is_relative_to(self.root):
-            return _unreadable_pages(docs, self.root)
+            return unreadable_pages(docs, self.root)
         _, problems = render_pages(
             self.root,
             docs.relative_to(self.root).as_posix(),
@@ -197,7 +198,14 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         """The page as writers name it in messages: relative to the repository, e.g. docs/x.md."""
         if file.abs_src_path is None:
             return file.src_uri
-        return Path(file.abs_src_path).resolve().relative_to(self.root).as_posix()
+        path = Path(file.abs_src_path)
+        if path.is_symlink():
+            return path.resolve().relative_to(self.root).as_posix()
+        # Where its folder really is: resolved once per folder, not once per page.
+        folder = self._real_folders.get(path.parent)
+        if folder is None:
+            folder = self._real_folders[path.parent] = path.parent.resolve()
+        return (folder / path.name).relative_to(self.root).as_posix()
 
     def _render(self, path: str, source: str) -> RenderedPage:
         """Render a page once: on_files and on_page_markdown share it, and serve reuses it."""
@@ -379,14 +387,6 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
-
-
-def _unreadable_pages(docs: Path, root: Path) -> list[Problem]:
-    """Pages MkDocs could not read (it would stop with a traceback), as problems at their lines."""
-    problems = []
-    for page in sorted(docs.rglob("*.md")):
-        problems += read_page(page, shown_path(page, root))[1]
-    return problems
 
 
 def _site_settings(config) -> SiteSettings:

@@ -44,10 +44,12 @@ _ABSOLUTE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|\\\\)")
 _REMOTE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?(?://|\\\\)")
 
 
-def docs_files(docs_dir: Path, root: Path) -> Iterator[Path]:
+def docs_files(docs_dir: Path, root: Path) -> Iterator[tuple[Path, bool]]:
     """Every file under docs/ as MkDocs finds them, hidden ones excepted (MkDocs leaves out names
-    starting with a dot). Linked folders inside the repository are followed, once each; a linked
-    folder outside it is yielded itself, not entered."""
+    starting with a dot), each with whether it lies outside the repository. Linked folders inside
+    the repository are followed, once each; a linked folder outside it is yielded itself, not
+    entered."""
+    real_root = root.resolve()
     seen: set[Path] = set()
     for folder, dirs, files in os.walk(docs_dir, followlinks=True):
         real = Path(folder).resolve()
@@ -57,20 +59,25 @@ def docs_files(docs_dir: Path, root: Path) -> Iterator[Path]:
         seen.add(real)
         kept = []
         for name in sorted(d for d in dirs if not d.startswith(".")):
-            if outside_repository(Path(folder) / name, root):
-                yield Path(folder) / name
+            if _outside(Path(folder) / name, real_root):
+                yield Path(folder) / name, True
             else:
                 kept.append(name)
         dirs[:] = kept
+        folder_outside = not real.is_relative_to(real_root)
         for name in sorted(files):
             if not name.startswith("."):
-                yield Path(folder) / name
+                file = Path(folder) / name
+                # A file that is not a link lies where its folder does: resolving each of a
+                # thousand pages again cost most of a preview's rebuild.
+                linked = folder_outside or file.is_symlink()
+                yield file, _outside(file, real_root) if linked else False
 
 
-def outside_repository(path: Path, root: Path) -> bool:
+def _outside(path: Path, real_root: Path) -> bool:
     """True when the file, read through any symlink on its way, lies outside the repository."""
     try:
-        return not path.resolve(strict=True).is_relative_to(root.resolve())
+        return not path.resolve(strict=True).is_relative_to(real_root)
     except (OSError, RuntimeError):  # a broken link or a symlink loop
         return True
 
@@ -79,16 +86,19 @@ def docs_problems(docs_dir: Path, root: Path, own_scripts: Iterable[str]) -> lis
     """Every file under docs/ that may not be published, each at its path."""
     own = {script.lstrip("/") for script in own_scripts}
     problems = []
-    for file in docs_files(docs_dir, root):
+    for file, outside in docs_files(docs_dir, root):
         shown = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
         in_docs = file.relative_to(docs_dir).as_posix()
-        problems += file_problems(file, shown, in_docs, root, own)
+        problems += file_problems(file, shown, in_docs, outside, own)
     return sorted(problems)
 
 
-def file_problems(file: Path, shown: str, in_docs: str, root: Path, own: set[str]) -> list[Problem]:
-    """What is wrong with one file under docs/ (shown: its path as writers name it)."""
-    if outside_repository(file, root):
+def file_problems(
+    file: Path, shown: str, in_docs: str, outside: bool, own: set[str]
+) -> list[Problem]:
+    """What is wrong with one file under docs/ (shown: its path as writers name it; outside:
+    whether it lies outside the repository)."""
+    if outside:
         return [
             _problem(
                 shown,
