@@ -56,17 +56,10 @@ def test_stand_ins_convert_to_the_same_html_as_the_whole_page(site: str, tmp_pat
         assert "bh-stash" not in filled, path
 
 
-LANDING = """\
----
-title: Demo Product
-type: landing
-product: demo
-summary: Guides for the demo product.
----
-
-# Demo Product
-
-"""
+def add_to_landing(site: Path, text: str) -> None:
+    """Append a paragraph to the fixture product's landing page."""
+    landing = site / "docs/demo/index.md"
+    landing.write_text(landing.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
 
 
 def rendered_fixture_page(site: Path, uri: str):
@@ -79,7 +72,7 @@ def rendered_fixture_page(site: Path, uri: str):
 def test_a_page_that_repeats_a_marker_is_written_out_without_stand_ins(tmp_path: Path) -> None:
     site = make_fixture_site(tmp_path)
     repeated = '{% set marker = cite("demo.overview") %}Once{{ marker }} and twice{{ marker }}.\n'
-    (site / "docs/demo/index.md").write_text(LANDING + repeated, encoding="utf-8")
+    add_to_landing(site, repeated)
     rendered = rendered_fixture_page(site, "demo/index.md")
     assert rendered.problems == [] and rendered.stashed is None
     assert rendered.markdown.count('href="#source-demo.overview"') == 2
@@ -91,7 +84,7 @@ def test_a_page_whose_stand_ins_do_not_survive_conversion_is_converted_whole(
 ) -> None:
     site = make_fixture_site(tmp_path)
     in_code = 'Cited{{ cite("demo.overview") }}. In a code span: `{{ cite("demo.statuses") }}`.\n'
-    (site / "docs/demo/index.md").write_text(LANDING + in_code, encoding="utf-8")
+    add_to_landing(site, in_code)
     (converted,) = [r for r in stand_in_conversions(site) if r[0] == "docs/demo/index.md"]
     assert converted[1] is None  # the code span escaped its stand-in
 
