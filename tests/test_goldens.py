@@ -3,7 +3,8 @@ whole, so any change to what the engine writes shows as a diff a reviewer can re
 
 Only fixture pages (tests/fixtures/ and the hostile site of tests/hostile.py): a writer's change to
 the real site's pages or records must never fail a test. For each page two files are kept: the
-Markdown the site converts to HTML (`NAME.md`) and the plain Markdown copy published beside it
+Markdown the site renders, generated HTML included (`NAME.md`; the build hands Markdown stand-ins
+for that HTML, see macros/stash.py), and the plain Markdown copy published beside it
 (`NAME.copy.md`). After an intended change, rewrite them and review the diff before committing:
 
     BEAM_UPDATE_GOLDENS=1 python3 dev.py test tests/test_goldens.py
@@ -45,7 +46,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def rendered_markdown(site: Path, uri: str) -> tuple[str, str]:
-    """The page's Markdown as the build hands it to MkDocs, and its plain Markdown copy."""
+    """The page's Markdown as the build renders it (generated HTML written out), and its plain
+    Markdown copy."""
     settings = read_settings(site)
     records, problems = load_records(site, settings.sources, hosts=settings.hosts)
     assert problems == [], problems
