@@ -9,8 +9,8 @@ Why: Python-Markdown, and MkDocs before it, read every raw HTML tag of a page wi
 html.parser. A how-to's markers and its Sources cited list are most of its tags, and converting
 them as raw HTML took about a third of the page's conversion time. Each stand-in is of the same
 kind as the HTML it stands for, so Markdown treats both alike: a marker (an inline `<sup>`) stands
-in as an empty-looking `<sup>` with the marker's visible text, and a block (the list) as an HTML
-comment on lines of its own. The stand-ins carry a key made from the page's source, which a writer
+in as a bare `<sup>` holding the marker's visible text, and a block (the list) as an HTML comment
+on lines of its own. The stand-ins carry a key made from the page's source, which a writer
 cannot type into the same page. A page whose template repeats or drops a macro's result gets no
 stand-ins at all; and if conversion did not keep every stand-in exactly once (a macro inside a
 code span, say), fill() says so and the caller converts the page as it stands instead.
