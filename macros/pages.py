@@ -361,9 +361,9 @@ class PageRenderer:
             for number, record_id, uses in citations.entries()
             if record_id in self.records
         ]
-        if entries and stash is not None:  # Markdown converts the heading, not the list
+        if entries and stash is not None:  # the site's HTML: Markdown converts only the heading
             items = stash.block(render.sources_items(entries, self.code_base))
             parts.append(f"{render.SOURCES_HEADING}\n\n{items}\n")
-        elif entries:
+        elif entries:  # the plain Markdown copy
             parts.append(out.sources_list(entries, self.code_base))
         return "\n".join(parts)

@@ -154,18 +154,12 @@ def source_links(record: Record, code_base: str | None = None) -> str:
 SOURCES_HEADING = "## Sources cited {: #sources-cited data-search-exclude }"
 
 
-def sources_list(
-    entries: Sequence[tuple[int, Record, Sequence[CiteUse]]], code_base: str | None = None
-) -> str:
-    """The generated Sources cited section: one entry per cited record, with back-links."""
-    return f"{SOURCES_HEADING}\n\n{sources_items(entries, code_base)}\n"
-
-
 def sources_items(
     entries: Sequence[tuple[int, Record, Sequence[CiteUse]]], code_base: str | None = None
 ) -> str:
-    """The Sources cited section under its heading: when its oldest source was verified, and
-    the list."""
+    """The Sources cited section under SOURCES_HEADING: when its oldest source was verified, and
+    one entry per cited record, with back-links. (The page assembles the two, pages.py, so that
+    Markdown converts the heading and never reads the list.)"""
     items = []
     for number, record, uses in entries:
         backlinks = " ".join(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -72,7 +72,7 @@ class Stash:
             length += len(self.fragments[number])
             end = match.end()
         written = "".join(out) + markdown[end:]
-        if sorted(number for number, _, _ in spans) != list(range(len(self.fragments))):
+        if not _each_once((number for number, _, _ in spans), len(self.fragments)):
             return written, None
         ordered = sorted(spans)
         return written, Stashed(
@@ -80,6 +80,11 @@ class Stash:
             tuple(self.stand_ins),
             tuple(position for _, start, stop in ordered for position in (start, stop)),
         )
+
+
+def _each_once(numbers: Iterable[int], count: int) -> bool:
+    """Whether the stand-ins found are fragments 0 to count - 1, each exactly once."""
+    return sorted(numbers) == list(range(count))
 
 
 def _own(text: str, key: str) -> list[tuple[re.Match[str], int]]:
@@ -117,7 +122,7 @@ class Stashed:
         """The converted page with the HTML in place of the stand-ins; None unless each stand-in
         is there exactly once, for the caller to convert the written-out Markdown instead."""
         found = _own(converted, self.key)
-        if sorted(number for _, number in found) != list(range(len(self.stand_ins))):
+        if not _each_once((number for _, number in found), len(self.stand_ins)):
             return None
         out, end = [], 0
         for match, number in found:
