@@ -17,6 +17,7 @@ import yaml
 from pathspec.gitignore import GitIgnoreSpec
 
 from . import allowlist, static_files
+from .check_cache import CheckCache, inputs_fingerprint, page_key
 from .frontmatter import read_page
 from .kinds import QUOTED_KINDS, Record
 from .markdown_html import Converter
@@ -27,10 +28,11 @@ from .records import (
     duplicate_records,
     invalid_record_ids,
     load_records,
+    source_files,
 )
 from .relations import relation_problems
 from .rendered_page import RenderedPage
-from .settings import Settings, layout_problems, read_mkdocs_yml, read_settings, settings_problems
+from .settings import Settings, layout_problems, read_settings, settings_problems
 from .site_rules import site_problems
 
 
@@ -52,21 +54,42 @@ class SiteReport:
     problems: list[Problem]
 
 
-def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
+def check_site(
+    root: Path, today: dt.date | None = None, cache: CheckCache | None = None
+) -> SiteReport:
     """Every problem the build would report about records and pages, plus unused, stale (older
-    than review_days on `today`, the real date unless given) and unlisted pages."""
+    than review_days on `today`, the real date unless given) and unlisted pages. With a cache,
+    what an earlier run found for unchanged inputs is used again (check_cache.py)."""
     broken_settings = settings_problems(root / "mkdocs.yml")
     if broken_settings:  # records and pages cannot be read with settings MkDocs would refuse
         return SiteReport({}, [], broken_settings)
     settings = read_settings(root)
     today = today or dt.date.today()
     records, record_problems = load_records(
-        root, settings.sources, hosts=settings.hosts, today=today
+        root,
+        settings.sources,
+        cache.records if cache is not None else None,
+        hosts=settings.hosts,
+        today=today,
     )
     problems = list(record_problems)
     docs = root / settings.docs_dir
     problems += layout_problems(root / "mkdocs.yml", docs)
     problems += static_files.docs_problems(docs, root, settings.own_scripts)
+    page_cache = None
+    if cache is not None:
+        # What render_pages reads besides the records and the page itself.
+        used = (
+            settings.docs_dir,
+            sorted(settings.products.items()),
+            settings.sources,
+            settings.code_base,
+            settings.markdown_extensions,
+        )
+        inputs = inputs_fingerprint(
+            root, source_files(root, settings.sources), records, record_problems, used, today
+        )
+        page_cache = PageCache(cache, inputs)
     pages, page_problems = render_pages(
         root,
         settings.docs_dir,
@@ -76,6 +99,7 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
         sources_dir=settings.sources,
         converter=Converter({"markdown_extensions": list(settings.markdown_extensions)}),
         code_base=settings.code_base,
+        cache=page_cache,
     )
     problems += page_problems
     in_docs = settings.docs_dir.rstrip("/") + "/"
@@ -91,9 +115,24 @@ def check_site(root: Path, today: dt.date | None = None) -> SiteReport:
     problems += stale_sources(records.values(), today, settings.review_days)
     problems += pages_outside_nav(settings, pages)
     problems += unquoted_sources(records.values())
-    nav = read_mkdocs_yml(root).get("nav")
-    problems += site_problems(root, settings.docs_dir, nav, settings.products, records, pages)
+    problems += site_problems(
+        root, settings.docs_dir, settings.nav, settings.products, records, pages
+    )
     return SiteReport(records, pages, sorted(problems))
+
+
+@dataclass
+class PageCache:
+    """One run's view of the check cache: pages by their text and everything else they read."""
+
+    cache: CheckCache
+    inputs: str  # inputs_fingerprint
+
+    def get(self, path: str, text: str) -> tuple[RenderedPage, list[Problem]] | None:
+        return self.cache.page(page_key(self.inputs, path, text))
+
+    def put(self, path: str, text: str, found: tuple[RenderedPage, list[Problem]]) -> None:
+        self.cache.store_page(page_key(self.inputs, path, text), found)
 
 
 def render_pages(
@@ -106,6 +145,7 @@ def render_pages(
     sources_dir: str = "sources",
     converter: Converter | None = None,
     code_base: str | None = None,
+    cache: PageCache | None = None,
 ) -> tuple[list[RenderedPage], list[Problem]]:
     """Every page of docs_dir rendered, and every problem in them. Given the records' problems, a
     page citing a record that failed its checks says so (and where) instead of calling it unknown.
@@ -123,23 +163,35 @@ def render_pages(
         problems += unreadable
         if text is None:
             continue
-        rendered = renderer.render(page.relative_to(root).as_posix(), text)
+        path = page.relative_to(root).as_posix()
+        found = cache.get(path, text) if cache is not None else None
+        if found is None:
+            found = _render_page(renderer, path, text, converter)
+            if cache is not None:
+                cache.put(path, text, found)
+        rendered, markup_problems = found
         pages.append(rendered)
-        problems += rendered.problems
-        if converter is None:
-            continue
-        body = "\n".join(text.split("\n")[rendered.body_line - 1 :])
-        if allowlist.may_hold_markup(body) and not any(
-            p.severity == "error" for p in rendered.problems
-        ):
-            # What the build's allowlist reads: the page's HTML as Markdown makes it.
-            html = (
-                converter.html(rendered.markdown)
-                if rendered.stashed is None
-                else rendered.stashed.html(rendered.markdown, converter.html)
-            )
-            problems += allowlist.page_problems(html, rendered.path, text, rendered.body_line)
+        problems += rendered.problems + markup_problems
     return pages, problems
+
+
+def _render_page(
+    renderer: PageRenderer, path: str, text: str, converter: Converter | None
+) -> tuple[RenderedPage, list[Problem]]:
+    """The page rendered, and what the build's raw-HTML allowlist finds in the HTML it becomes."""
+    rendered = renderer.render(path, text)
+    if converter is None:
+        return rendered, []
+    body = "\n".join(text.split("\n")[rendered.body_line - 1 :])
+    if not allowlist.may_hold_markup(body) or any(p.severity == "error" for p in rendered.problems):
+        return rendered, []
+    # What the build's allowlist reads: the page's HTML as Markdown makes it.
+    html = (
+        converter.html(rendered.markdown)
+        if rendered.stashed is None
+        else rendered.stashed.html(rendered.markdown, converter.html)
+    )
+    return rendered, allowlist.page_problems(html, rendered.path, text, rendered.body_line)
 
 
 def unused_sources(records: Mapping[str, Record], pages: Iterable[RenderedPage]) -> list[Problem]:

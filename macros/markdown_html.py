@@ -35,12 +35,17 @@ def extensions_of(config: Mapping[str, Any]) -> tuple[list[str], dict[str, dict[
 
 
 class Converter:
-    """Converts pages one after another with one set-up Markdown instance (set-up is the slow part)."""
+    """Converts pages one after another with one set-up Markdown instance (set-up is the slow part,
+    so it waits for the first page to convert: a `check` that finds every page in its cache
+    needs none)."""
 
     def __init__(self, config: Mapping[str, Any]):
-        names, options = extensions_of(config)
-        self._markdown = markdown.Markdown(extensions=names, extension_configs=options)
+        self._extensions = extensions_of(config)
+        self._markdown: markdown.Markdown | None = None
 
     def html(self, text: str) -> str:
+        if self._markdown is None:
+            names, options = self._extensions
+            self._markdown = markdown.Markdown(extensions=names, extension_configs=options)
         self._markdown.reset()
         return self._markdown.convert(text)

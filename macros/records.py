@@ -10,6 +10,8 @@ facts types (kinds.py), or how records are shown (render.py) or cited (citations
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import stat
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -333,32 +335,47 @@ def _load_file_cached(
     if entry is not None and all(_file_state(path) == state for path, state in entry[0]):
         return entry[1], []
     records, problems = load_file(file, root, policy)
+    if problems:  # a broken file is read again next time, whatever fixes it
+        cache.pop(file, None)
+        return records, problems
     read = [file, *(root / r.facts.file for r in records if isinstance(r.facts, CodeFacts))]
     states = [(path, _file_state(path)) for path in read]
-    # A broken file is read again next time, whatever fixes it; so is one written just now,
-    # which may have changed again while it was being read.
+    # A file written just now may have changed again while it was being read: read it again.
     settled = all(state and state[0] < time.time_ns() - 1_000_000_000 for _, state in states)
-    if problems or not settled:
-        cache.pop(file, None)
-    else:
+    if settled:
         cache[file] = (states, records)
+    else:
+        cache.pop(file, None)
     return records, problems
 
 
-def _file_state(path: Path) -> tuple[int, int, int] | None:
+def _file_state(path: Path) -> tuple[int, int, int, bytes] | None:
+    """When, how long, which file and a digest of its bytes: `check` keeps this cache between
+    runs, and an edit that keeps a file's size and time must not go unseen."""
     try:
         state = path.stat()
+        if not stat.S_ISREG(state.st_mode) or state.st_size > MAX_FILE_BYTES:
+            return None  # never read (a link to a device, say): load_file says what is wrong
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
     except OSError:
         return None
-    return state.st_mtime_ns, state.st_size, state.st_ino
+    return state.st_mtime_ns, state.st_size, state.st_ino, digest
 
 
 def duplicate_records(records: Iterable[Record]) -> list[Problem]:
     """A problem for each record that repeats, in another product, a record with the same official
     page and the same facts: one fact belongs in one record that both products cite."""
+    ordered = sorted(records, key=lambda r: (r.location.path, r.location.line))
+    # Facts are compared only among records on the same page of the same kind: most records
+    # share neither, and reading a record's facts is most of this function's time.
+    products: dict[tuple[str, str], set[str]] = {}
+    for record in ordered:
+        products.setdefault((record.url, record.kind), set()).add(record.product)
     first_seen: dict[tuple[str, str, str], Record] = {}
     problems = []
-    for record in sorted(records, key=lambda r: (r.location.path, r.location.line)):
+    for record in ordered:
+        if len(products[(record.url, record.kind)]) < 2:
+            continue
         key = (record.url, record.kind, repr(sorted(fact_values(record).items())))
         first = first_seen.setdefault(key, record)
         if first is not record and first.product != record.product:

@@ -300,6 +300,8 @@ class Settings:
     markdown_extensions: tuple[Any, ...] = ()
     # Where code records' files are read on the repository host (repo_links.file_base), or None.
     code_base: str | None = None
+    # nav as written in mkdocs.yml (None without one), for the rules that read it in order.
+    nav: Any = None
 
 
 def read_mkdocs_yml(root: Path) -> dict[str, Any]:
@@ -333,6 +335,7 @@ def read_settings(root: Path) -> Settings:
         ),
         markdown_extensions=tuple(config.get("markdown_extensions") or []),
         code_base=file_base(config.get("repo_url"), config.get("edit_uri")),
+        nav=nav,
     )
 
 

@@ -64,9 +64,10 @@ def _nav_problems(nav, pages, products, config_lines) -> list[Problem]:
                 "nav-order",
             )
         )
+    sections = _sections(nav)
     for key in products:
         landing = f"{key}/{HOME}"
-        section = next((s for s in _sections(nav) if any(p.startswith(key + "/") for p in s)), [])
+        section = next((s for s in sections if any(p.startswith(key + "/") for p in s)), [])
         if landing in pages and section and section[0] != landing:
             problems.append(
                 Problem(

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import warnings
@@ -23,6 +24,17 @@ FIXTURES = ROOT / "tests" / "fixtures"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 # The hosts test records link to (the fixture site's mkdocs.yml lists example.com too).
 TEST_HOSTS = ("example.com", ".example")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`check` keeps its cache in the user's cache folder: tests keep theirs in a folder of their
+    own, emptied when they end, so no run sees another's."""
+    config.beam_cache_home = tempfile.mkdtemp(prefix="beam-test-cache-")  # type: ignore[attr-defined]
+    os.environ["XDG_CACHE_HOME"] = config.beam_cache_home  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(getattr(config, "beam_cache_home", ""), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

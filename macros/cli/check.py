@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from ..check_cache import CheckCache
 from ..checks import check_site, quote_coverage
 from ..problems import Problem
 from .base import plural
@@ -49,6 +50,11 @@ def add_parser(commands: argparse._SubParsersAction, parents: list) -> None:
         metavar="YYYY-MM-DD",
         help="the date to measure review_days from (default: today)",
     )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check everything afresh, without what earlier runs found for unchanged files",
+    )
     check.set_defaults(run=run)
 
 
@@ -62,7 +68,10 @@ def _date(text: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = check_site(args.root, today=args.today)
+    cache = None if args.no_cache else CheckCache.for_site(args.root)
+    report = check_site(args.root, today=args.today, cache=cache)
+    if cache is not None:
+        cache.save()
     print(FORMATTERS[args.format](report.problems), end="")
     errors, warnings, notes = by_severity(report.problems)
     quoted, quotable = quote_coverage(report.records.values())

@@ -1,0 +1,202 @@
+"""`check`'s cache: a run that uses it reports exactly what a run without it does.
+
+Each edit below is made after a run has filled the cache; the next run, which reads that cache,
+must then print what `check --no-cache` prints, and differ from what it printed before the edit
+(so the edit is one the cache had to notice).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from macros import check_cache
+from macros.cli import main
+from macros.pages import PageRenderer
+
+PAGE = "docs/zoho-crm/bulk-write/create-bulk-write-job.md"
+CODE = "examples/zoho_crm_bulk/client.py"
+TODAY = "2026-11-30"
+
+
+@pytest.fixture(autouse=True)
+def own_cache_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the real site's sources: its pages, records, example code and settings."""
+    copy = tmp_path / "site"
+    for name in ("mkdocs.yml", "docs", "sources", "examples", "overrides"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            copy.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, copy / name)
+    return copy
+
+
+def check(site: Path, capsys, *args: str) -> tuple[int, list[dict], str]:
+    capsys.readouterr()
+    code = main(["check", "--root", str(site), "--format", "json", "--today", TODAY, *args])
+    out, err = capsys.readouterr()
+    return code, json.loads(out), err
+
+
+def cache_files() -> list[Path]:
+    return sorted((check_cache.cache_folder() / "check").glob("*.pickle"))
+
+
+def count_renders(monkeypatch) -> list[str]:
+    rendered: list[str] = []
+    original = PageRenderer.render
+
+    def counting(self, path, source, *args, **kwargs):  # noqa: ANN001, ANN202
+        rendered.append(path)
+        return original(self, path, source, *args, **kwargs)
+
+    monkeypatch.setattr(PageRenderer, "render", counting)
+    return rendered
+
+
+def test_a_second_run_renders_no_page_and_reports_the_same(site, capsys, monkeypatch) -> None:
+    files_before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    first = check(site, capsys)
+    rendered = count_renders(monkeypatch)
+    second = check(site, capsys)
+    assert second == first
+    assert rendered == []
+    # The cache is in the user's cache folder, never in the repository.
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == files_before
+    assert len(cache_files()) == 1
+    assert not cache_files()[0].resolve().is_relative_to(site.resolve())
+
+
+def _edit(site: Path, path: str, old: str, new: str, count: int = 1) -> None:
+    file = site / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    file.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def cite_an_unknown_record(site: Path) -> None:
+    text = (site / PAGE).read_text(encoding="utf-8")
+    cited = re.search(r"cite\(\"([a-z0-9.-]+)\"\)", text)
+    assert cited is not None
+    _edit(site, PAGE, cited.group(0), 'cite("zoho-crm.no-such-record")')
+
+
+def _change_keeping_size_and_time(file: Path, pattern: str) -> None:
+    """Change the last letter of the pattern's first match, keeping the file's size and time."""
+    before = file.stat()
+    text = file.read_text(encoding="utf-8")
+    found = re.search(pattern, text)
+    assert found is not None
+    end = found.end() - 1
+    letter = "x" if text[end] != "x" else "y"
+    file.write_text(text[:end] + letter + text[end + 1 :], encoding="utf-8")
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert file.stat().st_size == before.st_size
+
+
+def same_size_and_time(site: Path) -> None:
+    _change_keeping_size_and_time(site / PAGE, r'cite\("[a-z0-9.-]+')
+
+
+def same_size_and_time_in_a_record_file(site: Path) -> None:
+    _change_keeping_size_and_time(site / "sources/zoho-crm/bulk-write.yml", r"- id: [a-z0-9.-]+")
+
+
+def rename_a_record(site: Path) -> None:
+    _edit(site, "sources/zoho-crm/bulk-write.yml", "- id: zoho-crm.", "- id: zoho-crm.renamed-")
+
+
+def record_in_the_future(site: Path) -> None:
+    text = (site / "sources/zoho-crm/examples.yml").read_text(encoding="utf-8")
+    date = re.search(r"verified_on: (\d{4}-\d\d-\d\d)", text)
+    assert date is not None
+    _edit(site, "sources/zoho-crm/examples.yml", date.group(0), "verified_on: 2099-01-01")
+
+
+def rename_a_function_an_example_shows(site: Path) -> None:
+    _edit(site, CODE, "def wait_for_bulk_write_job(", "def wait_for_the_job(")
+
+
+def rename_a_product(site: Path) -> None:
+    _edit(site, "mkdocs.yml", "zoho-crm: Zoho CRM", "zoho-crm-plus: Zoho CRM")
+
+
+def add_a_page(site: Path) -> None:
+    (site / "docs/zoho-crm/notes.md").write_text(
+        '# Notes\n\nA fact {{ cite("zoho-crm.nothing-here") }}.\n', encoding="utf-8"
+    )
+
+
+def delete_a_page(site: Path) -> None:
+    (site / PAGE).unlink()
+
+
+def add_raw_html(site: Path) -> None:
+    _edit(site, PAGE, "\n## ", '\n<iframe src="https://example.com"></iframe>\n\n## ')
+
+
+EDITS: list[Callable[[Path], None]] = [
+    cite_an_unknown_record,
+    same_size_and_time,
+    same_size_and_time_in_a_record_file,
+    rename_a_record,
+    record_in_the_future,
+    rename_a_function_an_example_shows,
+    rename_a_product,
+    add_a_page,
+    delete_a_page,
+    add_raw_html,
+]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[edit.__name__ for edit in EDITS])
+def test_after_an_edit_the_cache_reports_what_a_fresh_run_does(edit, site, capsys) -> None:
+    before = check(site, capsys)
+    check(site, capsys)  # the cache is full and in use
+    edit(site)
+    cached = check(site, capsys)
+    fresh = check(site, capsys, "--no-cache")
+    assert cached == fresh
+    assert cached != before
+
+
+def test_another_day_is_another_result(site, capsys) -> None:
+    check(site, capsys)
+    later = check(site, capsys, "--today", "2030-01-01")  # the last --today wins
+    assert later == check(site, capsys, "--today", "2030-01-01", "--no-cache")
+    assert any(problem["code"] == "stale-source" for problem in later[1])
+
+
+def test_changed_code_never_reads_an_old_cache(site, capsys, monkeypatch) -> None:
+    check(site, capsys)
+    monkeypatch.setattr(check_cache, "code_fingerprint", lambda: "other code")
+    rendered = count_renders(monkeypatch)
+    check(site, capsys)
+    assert len(rendered) == len(list((site / "docs").rglob("*.md")))
+
+
+def test_a_damaged_cache_is_ignored_and_written_again(site, capsys) -> None:
+    first = check(site, capsys)
+    (file,) = cache_files()
+    file.write_bytes(file.read_bytes()[:100])
+    assert check(site, capsys) == first
+    assert file.stat().st_size > 100
+
+
+def test_no_cache_neither_reads_nor_writes_one(site, capsys) -> None:
+    check(site, capsys, "--no-cache")
+    assert cache_files() == []
