@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copyreg
 import datetime as dt
+import gc
 import hashlib
 import os
 import pickle
@@ -138,11 +139,18 @@ class CheckCache:
 
     def _load(self) -> None:
         assert self.file is not None
+        # The collector would walk the growing heap again and again while the objects are
+        # made, for nothing: none of them is garbage yet.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with self.file.open("rb") as handle:
                 stored = pickle.load(handle)
         except Exception:  # missing, cut short or from another version: start again
             return
+        finally:
+            if collecting:
+                gc.enable()
         if not isinstance(stored, dict) or stored.get("key") != (FORMAT, self.code):
             return
         self.records, self._pages = stored["records"], stored["pages"]

@@ -7,6 +7,7 @@ for one record or page (records.py, pages.py) or MkDocs (it never imports it).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
@@ -50,6 +51,8 @@ def yaml_text(value: str) -> str:
 @dataclass
 class SiteReport:
     records: dict[str, Record]
+    # Every page as the site-wide rules read it: each page's Markdown is dropped once the
+    # allowlist has read it, so check (and its cache) never holds every page's text.
     pages: list[RenderedPage]
     problems: list[Problem]
 
@@ -180,18 +183,21 @@ def _render_page(
 ) -> tuple[RenderedPage, list[Problem]]:
     """The page rendered, and what the build's raw-HTML allowlist finds in the HTML it becomes."""
     rendered = renderer.render(path, text)
-    if converter is None:
-        return rendered, []
+    problems = []
     body = "\n".join(text.split("\n")[rendered.body_line - 1 :])
-    if not allowlist.may_hold_markup(body) or any(p.severity == "error" for p in rendered.problems):
-        return rendered, []
-    # What the build's allowlist reads: the page's HTML as Markdown makes it.
-    html = (
-        converter.html(rendered.markdown)
-        if rendered.stashed is None
-        else rendered.stashed.html(rendered.markdown, converter.html)
-    )
-    return rendered, allowlist.page_problems(html, rendered.path, text, rendered.body_line)
+    if (
+        converter is not None
+        and allowlist.may_hold_markup(body)
+        and not any(p.severity == "error" for p in rendered.problems)
+    ):
+        # What the build's allowlist reads: the page's HTML as Markdown makes it.
+        html = (
+            converter.html(rendered.markdown)
+            if rendered.stashed is None
+            else rendered.stashed.html(rendered.markdown, converter.html)
+        )
+        problems = allowlist.page_problems(html, rendered.path, text, rendered.body_line)
+    return dataclasses.replace(rendered, markdown="", stashed=None), problems
 
 
 def unused_sources(records: Mapping[str, Record], pages: Iterable[RenderedPage]) -> list[Problem]:

@@ -24,7 +24,6 @@ from .pagetext import closest_passage, find_words, normalise, visible_text
 from .problems import Problem
 from .textfragment import TextDirective, directive_for
 
-CACHE_FILE = Path(".cache") / "verify-sources.json"
 CACHE_VERSION = 1
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Read as they are: a quote may come from an OpenAPI file or a plain-text page.

@@ -8,9 +8,10 @@ may hold (allowlist.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import markdown
+if TYPE_CHECKING:
+    import markdown
 
 # MkDocs adds these to every site's markdown_extensions (mkdocs.config.defaults).
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
@@ -45,6 +46,8 @@ class Converter:
 
     def html(self, text: str) -> str:
         if self._markdown is None:
+            import markdown  # here, not above: a `check` answered from its cache needs none
+
             names, options = self._extensions
             self._markdown = markdown.Markdown(extensions=names, extension_configs=options)
         self._markdown.reset()

@@ -85,12 +85,22 @@ def _outside(path: Path, real_root: Path) -> bool:
 def docs_problems(docs_dir: Path, root: Path, own_scripts: Iterable[str]) -> list[Problem]:
     """Every file under docs/ that may not be published, each at its path."""
     own = {script.lstrip("/") for script in own_scripts}
+    # Every path os.walk gives starts with docs_dir as written: the names writers see are cut
+    # from the text, which at a thousand pages is most of this function's time as Path methods.
+    in_root, in_docs_dir = _prefix(root), _prefix(docs_dir)
     problems = []
     for file, outside in docs_files(docs_dir, root):
-        shown = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
-        in_docs = file.relative_to(docs_dir).as_posix()
-        problems += file_problems(file, shown, in_docs, outside, own)
+        text = str(file)
+        shown = text[len(in_root) :] if text.startswith(in_root) else text
+        in_docs = text[len(in_docs_dir) :]
+        problems += file_problems(
+            file, shown.replace(os.sep, "/"), in_docs.replace(os.sep, "/"), outside, own
+        )
     return sorted(problems)
+
+
+def _prefix(folder: Path) -> str:
+    return str(folder).rstrip(os.sep) + os.sep
 
 
 def file_problems(

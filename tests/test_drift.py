@@ -19,7 +19,8 @@ import pytest
 from conftest import make_fixture_site
 
 from macros.cli import verify_sources
-from macros.drift import CACHE_FILE, Cache, fetch_address, lands_on, page_text, verify
+from macros.cli.verify_sources import CACHE_FILE
+from macros.drift import Cache, fetch_address, lands_on, page_text, verify
 from macros.fetch import Policy, fetch
 from macros.pagetext import closest_passage, find_words, normalise, visible_text
 from macros.records import load_records

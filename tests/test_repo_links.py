@@ -15,6 +15,7 @@ from macros.checks import check_site
 from macros.pages import PageRenderer
 from macros.records import load_records
 from macros.repo_links import code_url, file_base
+from macros.settings import read_settings
 
 BASE = "https://github.com/o/r/blob/main/"
 
@@ -125,7 +126,10 @@ def test_sources_json_the_sources_page_and_page_markdown_carry_the_code_link(
 def test_the_real_site_links_its_code_records_to_the_repository() -> None:
     root = Path(__file__).resolve().parents[1]
     report = check_site(root)
-    page = next(p for p in report.pages if p.path.endswith("retrieve-bulk-write-jobs.md"))
+    settings = read_settings(root)
+    path = "docs/zoho-crm/bulk-write/retrieve-bulk-write-jobs.md"
+    renderer = PageRenderer(report.records, settings.products, code_base=settings.code_base)
+    page = renderer.render(path, (root / path).read_text(encoding="utf-8"))
     record = report.records["zoho-crm.examples.wait-for-bulk-write-job"]
     first, last = record.code_lines
     source = (root / record.facts.file).read_text(encoding="utf-8").splitlines()

@@ -12,14 +12,20 @@ import argparse
 import sys
 from collections import Counter
 from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..drift import CACHE_FILE, DRIFT_CODES, Cache, verify
-from ..fetch import Policy, fetch
 from ..records import load_records
 from ..settings import read_mkdocs_yml, read_settings
 from .base import CommandError, plural
 from .check import FORMATS, FORMATTERS
 
+if TYPE_CHECKING:
+    from ..fetch import Policy
+
+# Fetching (fetch.py, drift.py) is imported by run(): its libraries cost every other command a
+# twentieth of a second to start.
+CACHE_FILE = Path(".cache") / "verify-sources.json"  # validators and text of the cited pages
 DEFAULT_TIMEOUT = 20.0
 WORKERS = 4
 _SHOWN = {
@@ -81,6 +87,9 @@ def user_agent(repo_url: str | None) -> str:
 
 
 def run(args: argparse.Namespace, fetcher=None) -> int:  # noqa: ANN001 - tests inject a fetcher
+    from ..drift import DRIFT_CODES, Cache, verify
+    from ..fetch import Policy
+
     settings = read_settings(args.root)
     records, problems = load_records(args.root, settings.sources, hosts=settings.hosts)
     if problems:
@@ -107,4 +116,6 @@ def run(args: argparse.Namespace, fetcher=None) -> int:  # noqa: ANN001 - tests 
 
 
 def _fetch_with(policy: Policy, address: str, known):  # noqa: ANN001, ANN202
+    from ..fetch import fetch
+
     return fetch(address, policy, known)
