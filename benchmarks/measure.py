@@ -30,11 +30,14 @@ class Run:
     output: str
 
 
-def run(command: list[str], cwd: Path) -> Run:
-    """Start `command` in `cwd`, wait for it, and measure only that child."""
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Start `command` in `cwd` (with `env` added to the environment), wait for it, and measure
+    only that child."""
     with tempfile.TemporaryFile(mode="w+") as log:
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(
+            command, cwd=cwd, env={**ENV, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+        )
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen

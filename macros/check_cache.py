@@ -120,6 +120,16 @@ def _reduce_mapping_proxy(proxy: MappingProxyType) -> tuple[Any, tuple[dict]]:
     return _mapping_proxy, (dict(proxy),)
 
 
+def _private(file: Path) -> bool:
+    """True when only this user could have written the file: it and its folder are this user's
+    and no one else may write to them (a pickle from anyone else is never read)."""
+    try:
+        states = [file.stat(), file.parent.stat()]
+    except OSError:
+        return False
+    return all(s.st_uid == os.getuid() and not s.st_mode & 0o022 for s in states)
+
+
 class CheckCache:
     """Record files (as load_records keeps them) and rendered pages (by page_key) of one site."""
 
@@ -139,6 +149,8 @@ class CheckCache:
 
     def _load(self) -> None:
         assert self.file is not None
+        if not _private(self.file):
+            return
         # The collector would walk the growing heap again and again while the objects are
         # made, for nothing: none of them is garbage yet.
         collecting = gc.isenabled()
@@ -178,7 +190,7 @@ class CheckCache:
             return
         stored = {"key": (FORMAT, self.code), "records": self.records, "pages": self._used}
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
+            self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
         except OSError:
             return

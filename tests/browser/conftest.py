@@ -27,8 +27,9 @@ import pytest
 from conftest import ROOT
 
 from macros.checks import SiteReport, check_site
+from macros.pages import PageRenderer
 from macros.rendered_page import RenderedPage
-from macros.settings import nav_entries, read_mkdocs_yml
+from macros.settings import nav_entries, read_mkdocs_yml, read_settings
 
 
 def _closed_port() -> int:
@@ -205,7 +206,11 @@ def products_plan() -> ProductsPlan | None:
     )
     rows, comparison_sources = 0, {}
     if comparison is not None:
-        table = [line for line in pages[comparison].markdown.splitlines() if line.startswith("|")]
+        settings = read_settings(ROOT)
+        renderer = PageRenderer(report.records, settings.products, code_base=settings.code_base)
+        path = f"{settings.docs_dir}/{comparison}"
+        markdown = renderer.render(path, (ROOT / path).read_text(encoding="utf-8")).markdown
+        table = [line for line in markdown.splitlines() if line.startswith("|")]
         rows = len(table) - 2 * sum(1 for line in table if _TABLE_SEPARATOR.match(line))
         comparison_sources = {
             n: report.records[r].title for n, r, _ in pages[comparison].citations.entries()
