@@ -16,6 +16,7 @@ be read is ignored and written again; one that cannot be written costs only time
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import datetime as dt
 import gc
@@ -24,6 +25,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -33,6 +35,7 @@ from .kinds import CodeFacts, Record
 from .problems import Problem
 
 FORMAT = 1  # raised whenever what is stored changes shape
+FORGET_AFTER_DAYS = 30
 
 
 def cache_folder() -> Path:
@@ -186,7 +189,11 @@ class CheckCache:
     def save(self) -> None:
         """Write what this run used, if it differs from what was read (pages no longer there
         are dropped, so the cache stays the size of the site)."""
-        if self.file is None or not self._changed():
+        if self.file is None:
+            return
+        if not self._changed():
+            with contextlib.suppress(OSError):
+                os.utime(self.file)  # read today: not one to forget (_forget_unused)
             return
         stored = {"key": (FORMAT, self.code), "records": self.records, "pages": self._used}
         try:
@@ -203,3 +210,17 @@ class CheckCache:
             os.replace(temporary, self.file)
         except (OSError, pickle.PicklingError):
             Path(temporary).unlink(missing_ok=True)
+            return
+        _forget_unused(self.file.parent)
+
+
+def _forget_unused(folder: Path) -> None:
+    """Delete the caches of sites no check has read for a month (a clone deleted long ago, a
+    benchmark's folder), so the folder does not grow for ever."""
+    month_ago = time.time() - FORGET_AFTER_DAYS * 86_400
+    for file in folder.iterdir():
+        try:
+            if file.suffix in (".pickle", ".tmp") and file.stat().st_mtime < month_ago:
+                file.unlink()
+        except OSError:
+            continue

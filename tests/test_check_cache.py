@@ -213,6 +213,22 @@ def test_a_cache_others_could_have_written_is_never_read(site, capsys, monkeypat
     assert rendered  # every page was checked again, none read from that file
 
 
+def test_caches_no_check_has_read_for_a_month_are_deleted(site, capsys) -> None:
+    folder = check_cache.cache_folder() / "check"
+    folder.mkdir(mode=0o700, parents=True)
+    old, recent = folder / "old.pickle", folder / "recent.pickle"
+    for file in (old, recent):
+        file.write_bytes(b"")
+    long_ago = time.time() - (check_cache.FORGET_AFTER_DAYS + 1) * 86_400
+    os.utime(old, (long_ago, long_ago))
+    check(site, capsys)
+    assert not old.exists() and recent.exists()
+    (ours,) = set(cache_files()) - {recent}
+    os.utime(ours, (long_ago, long_ago))
+    check(site, capsys)  # answered from the cache: nothing to write, but it was used today
+    assert ours.stat().st_mtime > long_ago
+
+
 def test_no_cache_neither_reads_nor_writes_one(site, capsys) -> None:
     check(site, capsys, "--no-cache")
     assert cache_files() == []
