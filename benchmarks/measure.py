@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PYTHON = sys.executable
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from dev import command_env  # noqa: E402
+
+# Every command runs as `python3 dev.py` runs it: Python's compiled files are kept in
+# .venv/pycache, made once, not compiled again at each start.
+ENV = command_env()
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from typing import Any
 from .kinds import CodeFacts, Record
 from .problems import Problem
 
-FORMAT = 1  # raised whenever what is stored changes shape
+FORMAT = 2  # raised whenever what is stored changes shape
 FORGET_AFTER_DAYS = 30
 
 
@@ -134,10 +134,11 @@ def _private(file: Path) -> bool:
 
 
 class CheckCache:
-    """Record files (as load_records keeps them) and rendered pages (by page_key) of one site."""
+    """Record files (as load_records keeps them) and rendered pages (by page_key) of one site,
+    each in a file of its own: an edit to a page rewrites only the pages' file."""
 
     def __init__(self, file: Path | None, code: str = ""):
-        self.file, self.code = file, code
+        self.file, self.code = file, code  # file: the cache's name, with .records or .pages added
         self.records: dict = {}  # load_records' own cache of record files
         self._pages: dict[str, Any] = {}  # what earlier runs stored
         self._used: dict[str, Any] = {}  # what this run used or made: all that is kept
@@ -146,30 +147,33 @@ class CheckCache:
     @classmethod
     def for_site(cls, root: Path) -> CheckCache:
         name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
-        cache = cls(cache_folder() / "check" / f"{name}.pickle", code_fingerprint())
-        cache._load()
+        cache = cls(cache_folder() / "check" / name, code_fingerprint())
+        cache.records = cache._read("records") or {}
+        cache._records_at_load = dict(cache.records)
+        cache._pages = cache._read("pages") or {}
         return cache
 
-    def _load(self) -> None:
+    def _part(self, part: str) -> Path:
         assert self.file is not None
-        if not _private(self.file):
-            return
+        return self.file.with_name(f"{self.file.name}.{part}.pickle")
+
+    def _read(self, part: str) -> dict | None:
+        file = self._part(part)
+        if not _private(file):
+            return None
         # The collector would walk the growing heap again and again while the objects are
         # made, for nothing: none of them is garbage yet.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            with self.file.open("rb") as handle:
-                stored = pickle.load(handle)
+            with file.open("rb") as handle:
+                key, stored = pickle.load(handle)
         except Exception:  # missing, cut short or from another version: start again
-            return
+            return None
         finally:
             if collecting:
                 gc.enable()
-        if not isinstance(stored, dict) or stored.get("key") != (FORMAT, self.code):
-            return
-        self.records, self._pages = stored["records"], stored["pages"]
-        self._records_at_load = dict(self.records)
+        return stored if key == (FORMAT, self.code) and isinstance(stored, dict) else None
 
     def page(self, key: str) -> Any:
         found = self._pages.get(key)
@@ -180,25 +184,29 @@ class CheckCache:
     def store_page(self, key: str, value: Any) -> None:
         self._used[key] = value
 
-    def _changed(self) -> bool:
-        same_records = self.records.keys() == self._records_at_load.keys() and all(
-            self.records[k] is v for k, v in self._records_at_load.items()
-        )
-        return not same_records or self._used.keys() != self._pages.keys()
-
     def save(self) -> None:
-        """Write what this run used, if it differs from what was read (pages no longer there
+        """Write what this run used, where it differs from what was read (pages no longer there
         are dropped, so the cache stays the size of the site)."""
         if self.file is None:
             return
-        if not self._changed():
-            with contextlib.suppress(OSError):
-                os.utime(self.file)  # read today: not one to forget (_forget_unused)
-            return
-        stored = {"key": (FORMAT, self.code), "records": self.records, "pages": self._used}
+        same_records = self.records.keys() == self._records_at_load.keys() and all(
+            self.records[k] is v for k, v in self._records_at_load.items()
+        )
+        for part, stored, same in (
+            ("records", self.records, same_records),
+            ("pages", self._used, self._used.keys() == self._pages.keys()),
+        ):
+            if same:
+                with contextlib.suppress(OSError):
+                    os.utime(self._part(part))  # read today: not one to forget (_forget_unused)
+            else:
+                self._write(self._part(part), stored)
+        _forget_unused(self.file.parent)
+
+    def _write(self, file: Path, stored: dict) -> None:
         try:
-            self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         except OSError:
             return
         try:
@@ -206,19 +214,21 @@ class CheckCache:
                 pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
                 pickler.dispatch_table = copyreg.dispatch_table.copy()
                 pickler.dispatch_table[MappingProxyType] = _reduce_mapping_proxy
-                pickler.dump(stored)
-            os.replace(temporary, self.file)
+                pickler.dump(((FORMAT, self.code), stored))
+            os.replace(temporary, file)
         except (OSError, pickle.PicklingError):
             Path(temporary).unlink(missing_ok=True)
-            return
-        _forget_unused(self.file.parent)
 
 
 def _forget_unused(folder: Path) -> None:
     """Delete the caches of sites no check has read for a month (a clone deleted long ago, a
     benchmark's folder), so the folder does not grow for ever."""
     month_ago = time.time() - FORGET_AFTER_DAYS * 86_400
-    for file in folder.iterdir():
+    try:
+        files = list(folder.iterdir())
+    except OSError:
+        return
+    for file in files:
         try:
             if file.suffix in (".pickle", ".tmp") and file.stat().st_mtime < month_ago:
                 file.unlink()

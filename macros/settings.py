@@ -7,7 +7,6 @@ sources folder as problems at the line that holds them. Does not own: MkDocs' ow
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -44,14 +43,6 @@ def beam_options(root_node: yaml.Node) -> yaml.Node | None:
     return None
 
 
-@functools.lru_cache(maxsize=2)
-def _composed(text: str, path: str) -> tuple[yaml.Node | None, tuple[Problem, ...]]:
-    """mkdocs.yml's YAML nodes, read once for the several rules that read them (a site's nav
-    can be thousands of lines). The nodes are shared: read them, never change them."""
-    node, problems = yn.compose(text, path)
-    return node, tuple(problems)
-
-
 def settings_problems(config_file: Path) -> list[Problem]:
     """Every problem in the beam plugin's options; MkDocs' own settings are MkDocs' business."""
     return [problem for _, problem in problems_by_option(config_file)]
@@ -65,7 +56,7 @@ def problems_by_option(config_file: Path) -> list[tuple[str, Problem]]:
         text = config_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []  # MkDocs itself says why it cannot read its settings file
-    node, problems = _composed(text, path)
+    node, problems = yn.compose(text, path)
     options = beam_options(node) if node is not None else None
     if problems or options is None or (isinstance(options, yaml.ScalarNode) and not options.value):
         return [("", problem) for problem in problems]
@@ -228,7 +219,7 @@ def layout_problems(config_file: Path, docs_dir: Path) -> list[Problem]:
             )
         )
     try:
-        node, broken = _composed(config_file.read_text(encoding="utf-8"), path)
+        node, broken = yn.compose(config_file.read_text(encoding="utf-8"), path)
     except (OSError, UnicodeDecodeError):
         return problems
     if broken or not isinstance(node, yaml.MappingNode):
@@ -263,7 +254,7 @@ def _nav_entries(node: yaml.Node | None) -> Iterator[tuple[str, int]]:
 def product_lines(config_file: Path) -> dict[str, int]:
     """The line of each product under the beam plugin's `products:` in mkdocs.yml."""
     try:
-        node, problems = _composed(config_file.read_text(encoding="utf-8"), config_file.name)
+        node, problems = yn.compose(config_file.read_text(encoding="utf-8"), config_file.name)
     except (OSError, UnicodeDecodeError):
         return {}
     options = beam_options(node) if node is not None and not problems else None
