@@ -11,20 +11,45 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import make_fixture_site
 
 from macros import check_cache
 from macros.cli import main
 from macros.pages import PageRenderer
 
-PAGE = "docs/zoho-crm/bulk-write/create-bulk-write-job.md"
-CODE = "examples/zoho_crm_bulk/client.py"
+PAGE = "docs/demo/get-a-job.md"
+RECORDS = "sources/demo/records.yml"
+HOW_TO = """---
+title: How to get a demo job
+type: how-to
+product: demo
+summary: Fetch one job by its ID.
+---
+
+## Why this matters
+
+Jobs run later {{ cite("demo.overview") }}.
+
+## Step-by-step
+
+1. Send {{ endpoint("demo.get-job") }} with a token holding {{ scopes("demo.get-job") }}.
+2. Read the status: {{ fact("demo.statuses") }}.
+
+    {{ code("demo.wait") }}
+
+## Common pitfalls
+
+- **Wrong path.** Check it {{ cite("demo.get-job") }}.
+
+## What to check
+
+- **Status.** It is one of the listed values {{ cite("demo.statuses") }}.
+"""
 TODAY = "2026-11-30"
 
 
@@ -35,21 +60,15 @@ def own_cache_folder(tmp_path: Path, monkeypatch) -> None:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A copy of the real site's sources: its pages, records, example code and settings."""
-    copy = tmp_path / "site"
-    for name in ("mkdocs.yml", "docs", "sources", "examples", "overrides"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            copy.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, copy / name)
+    """The fixture site with a how-to that cites every kind of record and shows example code."""
+    site = make_fixture_site(tmp_path)
+    (site / PAGE).write_text(HOW_TO, encoding="utf-8")
     # Written an hour ago, as a writer's files are: files written in the last second are never
     # cached (they may still be changing).
     an_hour_ago = time.time() - 3600
-    for file in copy.rglob("*"):
+    for file in site.rglob("*"):
         os.utime(file, (an_hour_ago, an_hour_ago))
-    return copy
+    return site
 
 
 def check(site: Path, capsys, *args: str) -> tuple[int, list[dict], str]:
@@ -99,7 +118,7 @@ def cite_an_unknown_record(site: Path) -> None:
     text = (site / PAGE).read_text(encoding="utf-8")
     cited = re.search(r"cite\(\"([a-z0-9.-]+)\"\)", text)
     assert cited is not None
-    _edit(site, PAGE, cited.group(0), 'cite("zoho-crm.no-such-record")')
+    _edit(site, PAGE, cited.group(0), 'cite("demo.no-such-record")')
 
 
 def _change_keeping_size_and_time(file: Path, pattern: str) -> None:
@@ -120,31 +139,34 @@ def same_size_and_time(site: Path) -> None:
 
 
 def same_size_and_time_in_a_record_file(site: Path) -> None:
-    _change_keeping_size_and_time(site / "sources/zoho-crm/bulk-write.yml", r"- id: [a-z0-9.-]+")
+    _change_keeping_size_and_time(site / RECORDS, r"- id: [a-z0-9.-]+")
 
 
 def rename_a_record(site: Path) -> None:
-    _edit(site, "sources/zoho-crm/bulk-write.yml", "- id: zoho-crm.", "- id: zoho-crm.renamed-")
+    _edit(site, RECORDS, "- id: demo.", "- id: demo.renamed-")
 
 
 def record_in_the_future(site: Path) -> None:
-    text = (site / "sources/zoho-crm/examples.yml").read_text(encoding="utf-8")
-    date = re.search(r"verified_on: (\d{4}-\d\d-\d\d)", text)
-    assert date is not None
-    _edit(site, "sources/zoho-crm/examples.yml", date.group(0), "verified_on: 2099-01-01")
+    _edit(site, RECORDS, "verified_on: 2026-11-22", "verified_on: 2099-01-01")
 
 
 def rename_a_function_an_example_shows(site: Path) -> None:
-    _edit(site, CODE, "def wait_for_bulk_write_job(", "def wait_for_the_job(")
+    _edit(site, "examples/demo.py", "def wait(", "def wait_for(")
+
+
+def break_the_example_file(site: Path) -> None:
+    """The record stays broken, for another reason: its problem moves to another line, and so
+    does what the page citing it says."""
+    _edit(site, "examples/demo.py", "def wait_for(", "def wait_for(:")
 
 
 def rename_a_product(site: Path) -> None:
-    _edit(site, "mkdocs.yml", "zoho-crm: Zoho CRM", "zoho-crm-plus: Zoho CRM")
+    _edit(site, "mkdocs.yml", "demo: Demo Product", "demo-x: Demo Product")
 
 
 def add_a_page(site: Path) -> None:
-    (site / "docs/zoho-crm/notes.md").write_text(
-        '# Notes\n\nA fact {{ cite("zoho-crm.nothing-here") }}.\n', encoding="utf-8"
+    (site / "docs/demo/notes.md").write_text(
+        '# Notes\n\nA fact {{ cite("demo.nothing-here") }}.\n', encoding="utf-8"
     )
 
 
@@ -163,6 +185,7 @@ EDITS: list[Callable[[Path], None]] = [
     same_size_and_time_in_a_record_file,
     rename_a_record,
     rename_a_function_an_example_shows,
+    break_the_example_file,
     record_in_the_future,
     add_a_page,
     add_raw_html,
