@@ -33,7 +33,7 @@ from .records import (
 )
 from .relations import relation_problems
 from .rendered_page import RenderedPage
-from .settings import Settings, layout_problems, read_settings, settings_problems
+from .settings import Settings, layout_problems, read_once, read_settings, settings_problems
 from .site_rules import site_problems
 
 
@@ -63,6 +63,11 @@ def check_site(
     """Every problem the build would report about records and pages, plus unused, stale (older
     than review_days on `today`, the real date unless given) and unlisted pages. With a cache,
     what an earlier run found for unchanged inputs is used again (check_cache.py)."""
+    with read_once():
+        return _check_site(root, today, cache)
+
+
+def _check_site(root: Path, today: dt.date | None, cache: CheckCache | None) -> SiteReport:
     broken_settings = settings_problems(root / "mkdocs.yml")
     if broken_settings:  # records and pages cannot be read with settings MkDocs would refuse
         return SiteReport({}, [], broken_settings)

@@ -1,7 +1,7 @@
 """The MkDocs adapter: hands each page to the pure core and reports its problems to MkDocs.
 
 Owns: MkDocs events, the state one build holds (declared in __init__) and what serve keeps
-between builds (ServeCache), and publishing a build only when it succeeded (staging folder).
+between builds (serve_cache.py), and publishing a build only when it succeeded (staging folder).
 Does not own: any rule about records or pages (records.py, pages.py), markup (render.py), what
 the build logs (build_log.py) or generated pages' files and nav entries (generated_pages.py).
 """
@@ -9,7 +9,6 @@ the build logs (build_log.py) or generated pages' files and nav entries (generat
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -20,13 +19,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from . import allowlist, diagrams, json_ld, minify, page_info, sources_page, static_files
+from . import allowlist, diagrams, json_ld, page_info, sources_page, static_files
 from .build_log import log, report, report_freshness, said_plainly, warnings_counted_by_mkdocs
 from .builddate import date_builds_from_content
 from .checks import render_pages
 from .frontmatter import unreadable_pages
 from .generated_pages import RecordsPage, append_to_section
 from .kinds import Record
+from .page_worker import PageWorker
 from .pages import PageRenderer
 from .problems import Problem, shown_path
 from .products import products_without_pages
@@ -37,8 +37,9 @@ from .relations import relation_problems
 from .rendered_page import RenderedPage
 from .repo_links import file_base
 from .search_index import read_with_lexbor
+from .serve_cache import ServeCache
 from .settings import DEFAULT_REVIEW_DAYS, layout_problems, problems_by_option
-from .site_files import SiteContent, SiteFiles, SiteSettings
+from .site_files import SiteContent, SiteSettings
 from .theme_env import prepare_theme
 
 
@@ -49,19 +50,6 @@ class BeamConfig(base.Config):
     hosts = c.ListOfItems(
         c.Type(str), default=list(DEFAULT_HOSTS)
     )  # settings.read_hosts checks them
-
-
-@dataclass
-class ServeCache:
-    """What serve keeps from one build to the next, so a rebuild redoes only what an edit
-    changed; a one-off build starts with it empty."""
-
-    records: dict = field(default_factory=dict)  # load_records' cache of record files
-    renderer: PageRenderer | None = None  # valid while records, products and code_base hold
-    renders: dict[str, tuple[str, RenderedPage]] = field(
-        default_factory=dict
-    )  # path -> (text, page)
-    site_files: SiteFiles = field(default_factory=SiteFiles)
 
 
 class BeamPlugin(BasePlugin[BeamConfig]):
@@ -82,6 +70,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.sources_parts: dict[str, sources_page.SourcesPage] = {}  # by src_uri
         self.rendered: dict[str, RenderedPage] = {}  # pages converted so far, by src_uri
         self.page_problems: list[Problem] = []
+        # Indexes and minifies finished pages in a second process on large sites (page_worker.py).
+        self.worker = PageWorker()
 
     @property
     def renderer(self) -> PageRenderer:
@@ -106,7 +96,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def on_config(self, config):
         prepare_theme(config.theme)
         if "material/search" in config.plugins:  # set up by its own on_config, which runs first
-            read_with_lexbor(config.plugins["material/search"])
+            read_with_lexbor(config.plugins["material/search"], self.worker)
         self.staging = Staging(Path(config.site_dir)) if self.stage else None
         if self.staging is not None:
             try:
@@ -141,22 +131,12 @@ class BeamPlugin(BasePlugin[BeamConfig]):
                 f"{len(problems)} problem(s) in the source records or pages; nothing was built "
                 "and the last good site is untouched. Fix the lines above."
             )
-        renderer = self.cache.renderer
-        code_base = file_base(config.repo_url, config.edit_uri)
-        if renderer is None or (renderer.records, renderer.products, renderer.code_base) != (
+        self.cache.use_renderer(
             records,
             self.config.products,
-            code_base,
-        ):
-            # Renders hold only while records and products stay the same; serve keeps them, so a
-            # rebuild after editing one page renders that page alone.
-            self.cache.renderer = PageRenderer(
-                records,
-                self.config.products,
-                docs_dir=shown_path(Path(config.docs_dir), self.root),
-                code_base=code_base,
-            )
-            self.cache.renders = {}
+            shown_path(Path(config.docs_dir), self.root),
+            file_base(config.repo_url, config.edit_uri),
+        )
         self.records = records
         report_freshness(records.values(), self.config.review_days)
         with said_plainly():
@@ -186,7 +166,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         if page.file.generated_by:  # our sources pages: made from records, not a writer's template
             return markdown
         path = self._repo_path(page.file)
-        rendered = self._render(path, page.file.content_string)  # on_files rendered it already
+        rendered = self.cache.render(path, page.file.content_string)  # on_files rendered it already
         self.rendered[page.file.src_uri] = rendered
         self.page_problems += rendered.problems
         report(rendered.problems)
@@ -207,15 +187,6 @@ class BeamPlugin(BasePlugin[BeamConfig]):
             folder = self._real_folders[path.parent] = path.parent.resolve()
         return (folder / path.name).relative_to(self.root).as_posix()
 
-    def _render(self, path: str, source: str) -> RenderedPage:
-        """Render a page once: on_files and on_page_markdown share it, and serve reuses it."""
-        cached = self.cache.renders.get(path)
-        if cached is not None and cached[0] == source:
-            return cached[1]
-        rendered = self.renderer.render(path, source)
-        self.cache.renders[path] = (source, rendered)
-        return rendered
-
     def on_env(self, env, config, files):
         errors = [p for p in self.page_problems if p.severity == "error"]
         if errors:
@@ -226,6 +197,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
+        self.worker.finish()  # every page minified before anything reads or publishes the site
         self.cache.site_files.write(
             SiteContent(
                 Path(config.site_dir),
@@ -253,9 +225,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def on_files(self, files, config):
         """Render every page once for the reverse index, then add a sources page per product."""
         self.pages = []
+        self.worker.start(len(files.documentation_pages()))
         for file in files.documentation_pages():
             source = file.content_string  # read from disk at every use: read once, keep once
-            rendered = self._render(self._repo_path(file), source)
+            rendered = self.cache.render(self._repo_path(file), source)
             title = page_info.page_title(rendered, file.src_uri)
             self.pages.append(
                 page_info.PageInfo(file.src_uri, file.url, file.dest_uri, title, rendered, source)
@@ -376,9 +349,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
     @event_priority(-100)  # the theme and every other plugin have written the page
     def on_post_page(self, output, page, config):
-        return minify.page(output)
+        return self.worker.minified(output, page.file.abs_dest_path)
 
     def on_build_error(self, error):
+        self.worker.abandon()
         if self.staging is not None:
             self.staging.discard()
 

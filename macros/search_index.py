@@ -12,14 +12,20 @@ entries (tests compare the two on every page of the site).
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future
 from typing import Any
 
 from material.plugins.search.plugin import (  # type: ignore[import-untyped]
+    Element,
     Parser,
     SearchIndex,
+    Section,
     void,
 )
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .page_worker import PageWorker, WorkerFailed
 
 _NOT_ELEMENTS = ("-text", "-comment", "!doctype")
 
@@ -61,21 +67,61 @@ def _replay(root: LexborNode, parser: Parser) -> None:
         node = node.next
 
 
+def kept_sections(content: str) -> list[tuple[str | None, str, str]]:
+    """(id, title, text) of each section of the page the index keeps, in page order: what
+    Material's index reads of a section, and small to send from the worker (page_worker.py)."""
+    return [
+        (section.id, "".join(section.title), "".join(section.text))
+        for section in sections(content).data
+        if not section.is_excluded()
+    ]
+
+
+def _section(id: str | None, title: str, text: str) -> Section:
+    section = Section(Element("hx"))
+    # An empty title stays empty, so that Material gives the section the page's title.
+    section.id, section.title, section.text = id, [title] if title else [], [text]
+    return section
+
+
 class LexborSearchIndex(SearchIndex):
-    """Material's SearchIndex, reading pages through sections() above."""
+    """Material's SearchIndex, reading pages through sections() above, in the page worker when
+    the build has one; entries are added in page order either way."""
+
+    def __init__(self, **config: Any) -> None:
+        super().__init__(**config)
+        self.worker = PageWorker()  # does the work here and now until read_with_lexbor gives one
+        self.pending: deque[tuple[Future[list[tuple[str | None, str, str]]], Any]] = deque()
 
     def add_entry_from_context(self, page: Any) -> None:
         # As Material's own add_entry_from_context, with its parser fed by lexbor.
         search = page.meta.get("search") or {}
         if search.get("exclude"):
             return
-        for section in sections(page.content).data:
-            if not section.is_excluded():
-                self.create_entry_for_section(section, page.toc, page.url, page)
+        self.pending.append((self.worker.run(kept_sections, page.content), page))
+        self._add_finished(wait=False)
+
+    def _add_finished(self, wait: bool) -> None:
+        while self.pending and (wait or self.pending[0][0].done()):
+            job, page = self.pending.popleft()
+            try:
+                found = job.result()
+            except Exception as error:  # the worker broke: say so, without a traceback
+                self.pending.clear()
+                raise WorkerFailed(f"{page.file.src_uri} could not be indexed: {error}") from None
+            for id, title, text in found:
+                self.create_entry_for_section(_section(id, title, text), page.toc, page.url, page)
+
+    def generate_search_index(self, prev: Any) -> str:
+        self._add_finished(wait=True)
+        return super().generate_search_index(prev)
 
 
-def read_with_lexbor(search_plugin: Any) -> None:
-    """Make Material's search plugin read pages with lexbor; leave any other version alone."""
+def read_with_lexbor(search_plugin: Any, worker: PageWorker | None = None) -> None:
+    """Make Material's search plugin read pages with lexbor (in `worker`, when given and started);
+    leave any other version alone."""
     index = getattr(search_plugin, "search_index", None)
     if index is not None and type(index) is SearchIndex:
         search_plugin.search_index = LexborSearchIndex(**index.config)
+        if worker is not None:
+            search_plugin.search_index.worker = worker

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,31 @@ OPTIONS = ("sources", "products", "review_days", "hosts")
 DEFAULT_SOURCES = "sources"
 # Product keys name folders and URLs (sources/<key>/, docs/<key>/): a slug, nothing else.
 PRODUCT_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+# mkdocs.yml's node trees by text, while read_once() is active; None otherwise.
+_composed: dict[tuple[str, str], tuple[yaml.Node | None, list[Problem]]] | None = None
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within this block mkdocs.yml is parsed once however many rules read it (check runs four;
+    a site's nav of 1,000 pages takes 50 ms a parse). Outside it nothing is kept, so a build does
+    not hold the node tree (megabytes at 3,000 pages) for its whole run."""
+    global _composed
+    _composed = {}
+    try:
+        yield
+    finally:
+        _composed = None
+
+
+def _compose_config(text: str, path: str) -> tuple[yaml.Node | None, list[Problem]]:
+    if _composed is None:
+        return yn.compose(text, path)
+    if (path, text) not in _composed:
+        _composed[path, text] = yn.compose(text, path)
+    return _composed[path, text]
 
 
 def beam_options(root_node: yaml.Node) -> yaml.Node | None:
@@ -56,7 +82,7 @@ def problems_by_option(config_file: Path) -> list[tuple[str, Problem]]:
         text = config_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []  # MkDocs itself says why it cannot read its settings file
-    node, problems = yn.compose(text, path)
+    node, problems = _compose_config(text, path)
     options = beam_options(node) if node is not None else None
     if problems or options is None or (isinstance(options, yaml.ScalarNode) and not options.value):
         return [("", problem) for problem in problems]
@@ -219,7 +245,7 @@ def layout_problems(config_file: Path, docs_dir: Path) -> list[Problem]:
             )
         )
     try:
-        node, broken = yn.compose(config_file.read_text(encoding="utf-8"), path)
+        node, broken = _compose_config(config_file.read_text(encoding="utf-8"), path)
     except (OSError, UnicodeDecodeError):
         return problems
     if broken or not isinstance(node, yaml.MappingNode):
@@ -254,7 +280,7 @@ def _nav_entries(node: yaml.Node | None) -> Iterator[tuple[str, int]]:
 def product_lines(config_file: Path) -> dict[str, int]:
     """The line of each product under the beam plugin's `products:` in mkdocs.yml."""
     try:
-        node, problems = yn.compose(config_file.read_text(encoding="utf-8"), config_file.name)
+        node, problems = _compose_config(config_file.read_text(encoding="utf-8"), config_file.name)
     except (OSError, UnicodeDecodeError):
         return {}
     options = beam_options(node) if node is not None and not problems else None

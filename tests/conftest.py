@@ -31,6 +31,8 @@ def pytest_configure(config: pytest.Config) -> None:
     own, emptied when they end, so no run sees another's."""
     config.beam_cache_home = tempfile.mkdtemp(prefix="beam-test-cache-")  # type: ignore[attr-defined]
     os.environ["XDG_CACHE_HOME"] = config.beam_cache_home  # type: ignore[attr-defined]
+    # Whether a build uses the page worker depends on the site, as for writers, unless a test says.
+    os.environ.pop("BEAM_WORKER", None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -143,12 +143,18 @@ def test_content_epoch_prefers_the_commit_and_falls_back_to_verified_on(tmp_path
         assert content_epoch(site, records) == int(COMMIT_TIME.timestamp())
 
 
-def test_the_real_site_builds_byte_identically_twice(tmp_path: Path, built_site: Path) -> None:
-    """The session's build of the real site (made in a test process) and one more by the real
-    command, from the same commit and files: every file must match byte for byte."""
+def test_the_real_site_builds_byte_identically_twice(
+    tmp_path: Path, built_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session's build of the real site (made in a test process, too small to use the page
+    worker) and one more by the real command, from the same commit and files, with the worker
+    (macros/page_worker.py) forced on: every file must match byte for byte, so handing pages to
+    the worker changes nothing in the site."""
+    monkeypatch.setenv("BEAM_WORKER", "1")
     again = tmp_path / "again"
     result = run_mkdocs(ROOT, "build", "--strict", "--site-dir", str(again))
     assert result.returncode == 0, result.stdout
+    assert "in a second process" in result.stdout
     first, second = all_bytes(built_site), all_bytes(again)
     assert sorted(first) == sorted(second) and len(first) > 20
     assert [name for name in first if first[name] != second[name]] == []

@@ -1,0 +1,152 @@
+"""A second process for the work a finished page still needs: cutting it into search sections and
+minifying its file, done beside the build when the machine has a CPU to spare.
+
+Owns: whether a build uses the worker, handing it pages in page order, and waiting for all of it
+before the build publishes. Does not own: what indexing or minifying does (search_index.py and
+minify.py; the worker runs those same functions, so the site is byte for byte the same with it or
+without it).
+
+Why: MkDocs builds pages one after another in one process. Indexing a page for search and
+minifying it took about a seventh of a 1,000-page build (5.8 of 40 s) and need nothing from later
+pages, so a second CPU can do them while the first builds the next page. Starting the process
+costs a few tenths of a second of CPU, so small sites (and machines with one CPU) do the work in place.
+
+BEAM_WORKER=1 always uses the worker, BEAM_WORKER=0 never does; unset, the build uses it with two
+or more CPUs and at least MIN_PAGES pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from mkdocs.exceptions import PluginError
+
+from . import minify
+from .build_log import log
+
+ENV = "BEAM_WORKER"
+MIN_PAGES = 200
+
+T = TypeVar("T")
+
+
+class WorkerFailed(PluginError):
+    """The worker could not finish a page; MkDocs stops the build with this message, no traceback."""
+
+
+def wanted(pages: int) -> bool:
+    setting = os.environ.get(ENV, "").strip()
+    if setting in ("0", "1"):
+        return setting == "1"
+    return pages >= MIN_PAGES and _cpus() >= 2
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # what this process may use, as in a container
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@functools.cache
+def _process() -> ProcessPoolExecutor:
+    # One process for the life of this one: `mkdocs serve` rebuilds reuse it. Spawned, not forked,
+    # since serve runs threads, and forking a process with threads can copy a held lock.
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+def minify_file(path: str) -> None:
+    """Minify the page MkDocs wrote to `path`, in place (MkDocs writes pages the same way)."""
+    with open(path, encoding="utf-8") as page:
+        html = page.read()
+    with open(path, "w", encoding="utf-8", newline="") as page:
+        page.write(minify.page(html))
+
+
+class PageWorker:
+    """One build's use of the worker, or of this process when the build does not use it."""
+
+    def __init__(self) -> None:
+        self.process: ProcessPoolExecutor | None = None
+        self.jobs: list[tuple[str, Future[None]]] = []  # (page, its minify job), not waited for
+        self.written_next: str | None = None  # the page MkDocs writes once on_post_page returns
+
+    @property
+    def active(self) -> bool:
+        return self.process is not None
+
+    def start(self, pages: int) -> None:
+        """Before the pages are built: use the worker for this build if it pays."""
+        self.process = _process() if wanted(pages) else None
+        self.jobs, self.written_next = [], None
+        if self.process is not None:
+            log.info(
+                f"Indexing and minifying {pages} pages in a second process ({ENV}=0 keeps it in this one)"
+            )
+
+    def run(self, function: Callable[..., T], *args: Any) -> Future[T]:
+        """function(*args) in the worker, or here and now without one."""
+        if self.process is not None:
+            return self.process.submit(function, *args)
+        done: Future[T] = Future()
+        done.set_result(function(*args))
+        return done
+
+    def minified(self, output: str, path: str) -> str:
+        """A finished page as MkDocs should write it to `path`: minified here without the worker;
+        as it is with one, to be minified once written."""
+        if self.process is None:
+            return minify.page(output)
+        if output.strip():  # MkDocs writes no file for an empty page
+            self.minify_once_written(path)
+        return output
+
+    def minify_once_written(self, path: str) -> None:
+        """Minify the page MkDocs is about to write to `path`. MkDocs writes it after the last
+        on_post_page handler returns, so the file is handed over at the next page, or at finish."""
+        self._hand_over()
+        self.written_next = path
+
+    def _hand_over(self) -> None:
+        if self.written_next is not None and self.process is not None:
+            self.jobs.append(
+                (self.written_next, self.process.submit(minify_file, self.written_next))
+            )
+        self.written_next = None
+
+    def finish(self) -> None:
+        """Wait until every page is minified; raise WorkerFailed naming the pages that were not."""
+        self._hand_over()
+        jobs, self.jobs = self.jobs, []
+        failed = []
+        for path, job in jobs:
+            try:
+                job.result()
+            except Exception as error:  # whatever the worker raised, or BrokenProcessPool
+                failed.append(f"{path}: {error}")
+        if failed:
+            forget_broken()
+            raise WorkerFailed(
+                f"{len(failed)} page(s) could not be minified, so nothing was published: "
+                + "; ".join(failed[:3])
+            )
+
+    def abandon(self) -> None:
+        """After a failed build: let running jobs end before their folder goes; keep nothing."""
+        self.written_next = None
+        jobs, self.jobs = self.jobs, []
+        for _, job in jobs:
+            if not job.cancel():
+                job.exception()  # waits for it to end
+
+
+def forget_broken() -> None:
+    """A worker that failed is not used again; the next build starts a new one."""
+    if _process.cache_info().currsize:
+        _process().shutdown(wait=False, cancel_futures=True)
+    _process.cache_clear()

@@ -1,0 +1,63 @@
+"""The page worker (macros/page_worker.py): when a build uses it, and what a build sees when it
+fails. That a site built with it is byte for byte the site built without it is shown by
+test_reproducible.py, which builds the real site both ways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from macros import page_worker
+from macros.minify import page as minified
+from macros.page_worker import PageWorker, WorkerFailed
+
+PAGE = '<!doctype html>\n<html>\n  <head>\n    <title>T</title>\n  </head>\n  <body>\n    <p class="a">Hi</p>\n  </body>\n</html>\n'
+
+
+@pytest.mark.parametrize(
+    ("setting", "pages", "cpus", "used"),
+    [
+        ("", 1000, 2, True),  # a large site on a machine with a CPU to spare
+        ("", 1000, 1, False),  # one CPU: a second process would only take turns with the first
+        ("", page_worker.MIN_PAGES - 1, 4, False),  # small: starting it costs more than it saves
+        ("0", 1000, 4, False),
+        ("1", 3, 1, True),
+        ("yes", 3, 4, False),  # not 0 or 1: decided by the site, as when unset
+    ],
+)
+def test_the_worker_is_used_on_large_sites_with_a_cpu_to_spare(
+    monkeypatch: pytest.MonkeyPatch, setting: str, pages: int, cpus: int, used: bool
+) -> None:
+    monkeypatch.setenv(page_worker.ENV, setting)
+    monkeypatch.setattr(page_worker, "_cpus", lambda: cpus)
+    assert page_worker.wanted(pages) is used
+
+
+def test_without_the_worker_jobs_run_at_once() -> None:
+    worker = PageWorker()
+    worker.start(pages=1)
+    assert not worker.active
+    assert worker.run(str.upper, "abc").result() == "abc".upper()
+
+
+def test_the_worker_minifies_written_pages_and_names_those_it_could_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(page_worker.ENV, "1")
+    written, missing = tmp_path / "written.html", tmp_path / "gone" / "index.html"
+    worker = PageWorker()
+    worker.start(pages=2)
+    assert worker.active
+    for path in (written, missing):
+        worker.minify_once_written(str(path))  # the page before is written by now, as in MkDocs
+        if path == written:
+            written.write_text(PAGE, encoding="utf-8")
+    with pytest.raises(WorkerFailed) as failed:
+        worker.finish()
+    assert written.read_text(encoding="utf-8") == minified(PAGE) != PAGE
+    message = str(failed.value)
+    assert message.startswith("1 page(s) could not be minified, so nothing was published")
+    assert str(missing) in message and "Traceback" not in message
+    worker.start(pages=1)  # the next build starts a new worker, which works
+    assert worker.run(len, "four").result() == 4
