@@ -22,6 +22,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from mkdocs.exceptions import PluginError
@@ -92,7 +93,7 @@ class PageWorker:
     def run(self, function: Callable[..., T], *args: Any) -> Future[T]:
         """function(*args) in the worker, or here and now without one."""
         if self.process is not None:
-            return self.process.submit(function, *args)
+            return self._submit(function, *args)
         done: Future[T] = Future()
         done.set_result(function(*args))
         return done
@@ -114,10 +115,20 @@ class PageWorker:
 
     def _hand_over(self) -> None:
         if self.written_next is not None and self.process is not None:
-            self.jobs.append(
-                (self.written_next, self.process.submit(minify_file, self.written_next))
-            )
+            self.jobs.append((self.written_next, self._submit(minify_file, self.written_next)))
         self.written_next = None
+
+    def _submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
+        assert self.process is not None
+        try:
+            return self.process.submit(function, *args)
+        except BrokenProcessPool:  # it stopped (killed, or out of memory): say so, no traceback
+            forget_broken()
+            self.process, self.jobs, self.written_next = None, [], None
+            raise WorkerFailed(
+                f"the second process that indexes and minifies pages stopped; nothing was "
+                f"published. Build again, or set {ENV}=0 to do that work in the build's process"
+            ) from None
 
     def finish(self) -> None:
         """Wait until every page is minified; raise WorkerFailed naming the pages that were not."""

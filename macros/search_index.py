@@ -25,7 +25,7 @@ from material.plugins.search.plugin import (  # type: ignore[import-untyped]
 )
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .page_worker import PageWorker, WorkerFailed
+from .page_worker import PageWorker, WorkerFailed, forget_broken
 
 _NOT_ELEMENTS = ("-text", "-comment", "!doctype")
 
@@ -67,12 +67,12 @@ def _replay(root: LexborNode, parser: Parser) -> None:
         node = node.next
 
 
-def kept_sections(content: str) -> list[tuple[str | None, str, str]]:
-    """(id, title, text) of each section of the page the index keeps, in page order: what
-    Material's index reads of a section, and small to send from the worker (page_worker.py)."""
+def kept_sections(content: bytes) -> list[tuple[str | None, str, str]]:
+    """(id, title, text) of each section of the page (its HTML as UTF-8) the index keeps, in page
+    order: what Material's index reads of a section, and small to send from the worker."""
     return [
         (section.id, "".join(section.title), "".join(section.text))
-        for section in sections(content).data
+        for section in sections(content.decode("utf-8", "surrogatepass")).data
         if not section.is_excluded()
     ]
 
@@ -98,7 +98,10 @@ class LexborSearchIndex(SearchIndex):
         search = page.meta.get("search") or {}
         if search.get("exclude"):
             return
-        self.pending.append((self.worker.run(kept_sections, page.content), page))
+        # Sent as bytes: pickling a str that is not all ASCII leaves a UTF-8 copy on the str for
+        # its life, and MkDocs keeps every page's content (28 KB more a page at 1,000 pages).
+        content = page.content.encode("utf-8", "surrogatepass")
+        self.pending.append((self.worker.run(kept_sections, content), page))
         self._add_finished(wait=False)
 
     def _add_finished(self, wait: bool) -> None:
@@ -108,6 +111,7 @@ class LexborSearchIndex(SearchIndex):
                 found = job.result()
             except Exception as error:  # the worker broke: say so, without a traceback
                 self.pending.clear()
+                forget_broken()
                 raise WorkerFailed(f"{page.file.src_uri} could not be indexed: {error}") from None
             for id, title, text in found:
                 self.create_entry_for_section(_section(id, title, text), page.toc, page.url, page)

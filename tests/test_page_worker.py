@@ -4,6 +4,8 @@ test_reproducible.py, which builds the real site both ways."""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -59,5 +61,17 @@ def test_the_worker_minifies_written_pages_and_names_those_it_could_not(
     message = str(failed.value)
     assert message.startswith("1 page(s) could not be minified, so nothing was published")
     assert str(missing) in message and "Traceback" not in message
+    worker.start(pages=1)  # the next build starts a new worker, which works
+    assert worker.run(len, "four").result() == 4
+
+
+def test_a_worker_that_dies_stops_the_build_with_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(page_worker.ENV, "1")
+    worker = PageWorker()
+    worker.start(pages=2)
+    with pytest.raises(BrokenProcessPool):
+        worker.run(os._exit, 1).result()  # as if the system had killed it
+    with pytest.raises(WorkerFailed, match="stopped; nothing was published. Build again"):
+        worker.run(len, "four")
     worker.start(pages=1)  # the next build starts a new worker, which works
     assert worker.run(len, "four").result() == 4
