@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25, help="functions to list")
     parser.add_argument("--focus", default="", help="list only functions whose file contains this")
     args = parser.parse_args(argv)
+    # The profiler sees one process: keep the pages' indexing and minifying in it, where the
+    # profile can show them, rather than in the page worker (macros/page_worker.py).
+    os.environ.setdefault("BEAM_WORKER", "0")
     stats = build_profile(args.site.resolve())
     total = sum(t for _, t in by_package(stats))
     print(f"\nOwn time by package (profiled build, {total:.1f} s in all):")

@@ -32,6 +32,10 @@ from .build_log import log
 
 ENV = "BEAM_WORKER"
 MIN_PAGES = 200
+# Pages go to the worker in batches. A job crosses between the processes through threads that
+# must each take this process's GIL from the busy build, a few milliseconds a crossing; with one
+# job per page the worker fell behind (a second of waiting at the end of a 300-page build).
+BATCH = 16
 
 T = TypeVar("T")
 
@@ -69,23 +73,39 @@ def minify_file(path: str) -> None:
         page.write(minify.page(html))
 
 
+def minify_files(paths: list[str]) -> list[str]:
+    """Minify each page in place; "path: why" for each one that could not be."""
+    failed = []
+    for path in paths:
+        try:
+            minify_file(path)
+        except (OSError, UnicodeError) as error:
+            failed.append(f"{path}: {error}")
+    return failed
+
+
 class PageWorker:
     """One build's use of the worker, or of this process when the build does not use it."""
 
     def __init__(self) -> None:
         self.process: ProcessPoolExecutor | None = None
-        self.jobs: list[tuple[str, Future[None]]] = []  # (page, its minify job), not waited for
+        self.jobs: list[Future[list[str]]] = []  # minify jobs not waited for yet
+        self.written: list[str] = []  # pages written, for the next minify job
         self.written_next: str | None = None  # the page MkDocs writes once on_post_page returns
 
     @property
     def active(self) -> bool:
         return self.process is not None
 
-    def start(self, pages: int) -> None:
-        """Before the pages are built: use the worker for this build if it pays."""
+    def start(self, pages: int, warm_up: Callable[[], object] | None = None) -> None:
+        """Before the pages are built: use the worker for this build if it pays. `warm_up` runs
+        in it at once, so that it has started and imported what its jobs need by the time MkDocs
+        hands over the first page (a third of a second, otherwise waited for at the end)."""
         self.process = _process() if wanted(pages) else None
-        self.jobs, self.written_next = [], None
+        self.jobs, self.written, self.written_next = [], [], None
         if self.process is not None:
+            if warm_up is not None:
+                self._submit(warm_up)
             log.info(
                 f"Indexing and minifying {pages} pages in a second process ({ENV}=0 keeps it in this one)"
             )
@@ -113,10 +133,22 @@ class PageWorker:
         self._hand_over()
         self.written_next = path
 
-    def _hand_over(self) -> None:
-        if self.written_next is not None and self.process is not None:
-            self.jobs.append((self.written_next, self._submit(minify_file, self.written_next)))
+    @property
+    def batch(self) -> int:
+        """How many pages to send the worker at once (one at a time without a worker)."""
+        return BATCH if self.process is not None else 1
+
+    def _hand_over(self, all_written: bool = False) -> None:
+        if self.written_next is not None:
+            self.written.append(self.written_next)
         self.written_next = None
+        if (
+            self.process is not None
+            and self.written
+            and (all_written or len(self.written) >= BATCH)
+        ):
+            self.jobs.append(self._submit(minify_files, self.written))
+            self.written = []
 
     def _submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
         assert self.process is not None
@@ -124,7 +156,7 @@ class PageWorker:
             return self.process.submit(function, *args)
         except BrokenProcessPool:  # it stopped (killed, or out of memory): say so, no traceback
             forget_broken()
-            self.process, self.jobs, self.written_next = None, [], None
+            self.process, self.jobs, self.written, self.written_next = None, [], [], None
             raise WorkerFailed(
                 f"the second process that indexes and minifies pages stopped; nothing was "
                 f"published. Build again, or set {ENV}=0 to do that work in the build's process"
@@ -132,14 +164,14 @@ class PageWorker:
 
     def finish(self) -> None:
         """Wait until every page is minified; raise WorkerFailed naming the pages that were not."""
-        self._hand_over()
+        self._hand_over(all_written=True)
         jobs, self.jobs = self.jobs, []
         failed = []
-        for path, job in jobs:
+        for job in jobs:
             try:
-                job.result()
-            except Exception as error:  # whatever the worker raised, or BrokenProcessPool
-                failed.append(f"{path}: {error}")
+                failed += job.result()
+            except Exception as error:  # whatever stopped the worker, such as BrokenProcessPool
+                failed.append(str(error))
         if failed:
             forget_broken()
             raise WorkerFailed(
@@ -149,9 +181,9 @@ class PageWorker:
 
     def abandon(self) -> None:
         """After a failed build: let running jobs end before their folder goes; keep nothing."""
-        self.written_next = None
+        self.written, self.written_next = [], None
         jobs, self.jobs = self.jobs, []
-        for _, job in jobs:
+        for job in jobs:
             if not job.cancel():
                 job.exception()  # waits for it to end
 

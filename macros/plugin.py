@@ -36,7 +36,7 @@ from .records import duplicate_records, load_records
 from .relations import relation_problems
 from .rendered_page import RenderedPage
 from .repo_links import file_base
-from .search_index import read_with_lexbor
+from .search_index import kept_sections_of, read_with_lexbor
 from .serve_cache import ServeCache
 from .settings import DEFAULT_REVIEW_DAYS, layout_problems, problems_by_option
 from .site_files import SiteContent, SiteSettings
@@ -225,7 +225,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def on_files(self, files, config):
         """Render every page once for the reverse index, then add a sources page per product."""
         self.pages = []
-        self.worker.start(len(files.documentation_pages()))
+        self.worker.start(len(files.documentation_pages()), partial(kept_sections_of, []))
         for file in files.documentation_pages():
             source = file.content_string  # read from disk at every use: read once, keep once
             rendered = self.cache.render(self._repo_path(file), source)

@@ -77,6 +77,11 @@ def kept_sections(content: bytes) -> list[tuple[str | None, str, str]]:
     ]
 
 
+def kept_sections_of(contents: list[bytes]) -> list[list[tuple[str | None, str, str]]]:
+    """kept_sections of each page, for a batch of pages sent to the worker at once."""
+    return [kept_sections(content) for content in contents]
+
+
 def _section(id: str | None, title: str, text: str) -> Section:
     section = Section(Element("hx"))
     # An empty title stays empty, so that Material gives the section the page's title.
@@ -91,7 +96,9 @@ class LexborSearchIndex(SearchIndex):
     def __init__(self, **config: Any) -> None:
         super().__init__(**config)
         self.worker = PageWorker()  # does the work here and now until read_with_lexbor gives one
-        self.pending: deque[tuple[Future[list[tuple[str | None, str, str]]], Any]] = deque()
+        self.batch: list[tuple[bytes, Any]] = []  # (content, page) not sent yet
+        self.pending: deque[tuple[Future[list[list[tuple[str | None, str, str]]]], list[Any]]]
+        self.pending = deque()
 
     def add_entry_from_context(self, page: Any) -> None:
         # As Material's own add_entry_from_context, with its parser fed by lexbor.
@@ -100,23 +107,36 @@ class LexborSearchIndex(SearchIndex):
             return
         # Sent as bytes: pickling a str that is not all ASCII leaves a UTF-8 copy on the str for
         # its life, and MkDocs keeps every page's content (28 KB more a page at 1,000 pages).
-        content = page.content.encode("utf-8", "surrogatepass")
-        self.pending.append((self.worker.run(kept_sections, content), page))
+        self.batch.append((page.content.encode("utf-8", "surrogatepass"), page))
+        if len(self.batch) >= self.worker.batch:
+            self._send()
         self._add_finished(wait=False)
+
+    def _send(self) -> None:
+        contents = [content for content, _ in self.batch]
+        pages = [page for _, page in self.batch]
+        self.batch = []
+        self.pending.append((self.worker.run(kept_sections_of, contents), pages))
 
     def _add_finished(self, wait: bool) -> None:
         while self.pending and (wait or self.pending[0][0].done()):
-            job, page = self.pending.popleft()
+            job, pages = self.pending.popleft()
             try:
                 found = job.result()
             except Exception as error:  # the worker broke: say so, without a traceback
                 self.pending.clear()
                 forget_broken()
-                raise WorkerFailed(f"{page.file.src_uri} could not be indexed: {error}") from None
-            for id, title, text in found:
-                self.create_entry_for_section(_section(id, title, text), page.toc, page.url, page)
+                raise WorkerFailed(
+                    f"{pages[0].file.src_uri} and the next pages could not be indexed: {error}"
+                ) from None
+            for page, sections in zip(pages, found, strict=True):
+                for id, title, text in sections:
+                    section = _section(id, title, text)
+                    self.create_entry_for_section(section, page.toc, page.url, page)
 
     def generate_search_index(self, prev: Any) -> str:
+        if self.batch:
+            self._send()
         self._add_finished(wait=True)
         return super().generate_search_index(prev)
 
