@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -62,7 +64,25 @@ def _cpus() -> int:
 def _process() -> ProcessPoolExecutor:
     # One process for the life of this one: `mkdocs serve` rebuilds reuse it. Spawned, not forked,
     # since serve runs threads, and forking a process with threads can copy a held lock.
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_in_the_worker
+    )
+
+
+def _in_the_worker() -> None:
+    # A Ctrl-C typed in the terminal reaches the worker too; the build, which owns it, stops it,
+    # so the writer sees no traceback from the worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A build that is killed (`kill`, a closed terminal) cannot tell its worker to stop, and the
+    # worker would wait for pages for ever: it ends when the build's process does.
+    build = multiprocessing.parent_process()
+    if build is not None:
+        threading.Thread(target=_end_with, args=(build,), daemon=True).start()
+
+
+def _end_with(build: multiprocessing.process.BaseProcess) -> None:
+    build.join()
+    os._exit(0)
 
 
 def minify_file(path: str) -> None:

@@ -5,10 +5,14 @@ test_reproducible.py, which builds the real site both ways."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from macros import page_worker
 from macros.minify import page as minified
@@ -75,3 +79,40 @@ def test_a_worker_that_dies_stops_the_build_with_a_message(monkeypatch: pytest.M
         worker.run(len, "four")
     worker.start(pages=1)  # the next build starts a new worker, which works
     assert worker.run(len, "four").result() == 4
+
+
+def test_the_worker_ends_when_the_build_is_killed(tmp_path: Path) -> None:
+    """A build killed mid-way (`kill -9`, a closed terminal) cannot stop its worker; the worker
+    must not wait for pages for ever."""
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from macros.page_worker import PageWorker\n"
+        "if __name__ == '__main__':\n"
+        "    worker = PageWorker()\n"
+        "    worker.start(pages=1)\n"
+        "    print(worker.run(os.getpid).result(), flush=True)\n"
+        "    os._exit(0)  # as a killed build: no clean-up at all\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        env={**os.environ, page_worker.ENV: "1"},
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    worker_pid = int(result.stdout)
+    deadline = time.monotonic() + 10
+    while _running(worker_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(worker_pid), "the worker outlived its build"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
