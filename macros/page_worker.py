@@ -121,7 +121,13 @@ class PageWorker:
         """Before the pages are built: use the worker for this build if it pays. `warm_up` runs
         in it at once, so that it has started and imported what its jobs need by the time MkDocs
         hands over the first page (a third of a second, otherwise waited for at the end)."""
-        self.process = _process() if wanted(pages) else None
+        self.process = None
+        if wanted(pages):
+            try:
+                self.process = _process()
+            except (OSError, ImportError, NotImplementedError) as why:
+                # No working semaphores (some sandboxes lack /dev/shm): do the work in place.
+                log.info(f"Indexing and minifying pages in the build's process: {why}")
         self.jobs, self.written, self.written_next = [], [], None
         if self.process is not None:
             if warm_up is not None:

@@ -40,6 +40,20 @@ def test_the_worker_is_used_on_large_sites_with_a_cpu_to_spare(
     assert page_worker.wanted(pages) is used
 
 
+def test_a_machine_that_cannot_start_the_worker_builds_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_semaphores() -> None:
+        raise OSError("[Errno 38] Function not implemented")
+
+    monkeypatch.setenv(page_worker.ENV, "1")
+    monkeypatch.setattr(page_worker, "_process", no_semaphores)
+    worker = PageWorker()
+    worker.start(pages=1000)
+    assert not worker.active
+    assert worker.minified("<p>  a </p>", "unused") == minified("<p>  a </p>")
+
+
 def test_without_the_worker_jobs_run_at_once() -> None:
     worker = PageWorker()
     worker.start(pages=1)
