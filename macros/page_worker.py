@@ -171,7 +171,7 @@ class PageWorker:
         if (
             self.process is not None
             and self.written
-            and (all_written or len(self.written) >= BATCH)
+            and (all_written or len(self.written) >= self.batch)
         ):
             self.jobs.append(self._submit(minify_files, self.written))
             self.written = []

@@ -225,8 +225,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     def on_files(self, files, config):
         """Render every page once for the reverse index, then add a sources page per product."""
         self.pages = []
-        self.worker.start(len(files.documentation_pages()), partial(kept_sections_of, []))
-        for file in files.documentation_pages():
+        documentation = files.documentation_pages()
+        self.worker.start(len(documentation), partial(kept_sections_of, []))
+        for file in documentation:
             source = file.content_string  # read from disk at every use: read once, keep once
             rendered = self.cache.render(self._repo_path(file), source)
             title = page_info.page_title(rendered, file.src_uri)

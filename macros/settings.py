@@ -34,8 +34,8 @@ _composed: dict[tuple[str, str], tuple[yaml.Node | None, list[Problem]]] | None 
 
 @contextmanager
 def read_once() -> Iterator[None]:
-    """Within this block mkdocs.yml is parsed once however many rules read it (check runs four;
-    a site's nav of 1,000 pages takes 50 ms a parse). Outside it nothing is kept, so a build does
+    """Within this block mkdocs.yml's node tree is composed once however many rules read it
+    (check runs three; a site's nav of 1,000 pages takes 50 ms a parse). Outside it nothing is kept, so a build does
     not hold the node tree (megabytes at 3,000 pages) for its whole run."""
     global _composed
     _composed = {}
