@@ -48,6 +48,9 @@ class Converter:
         if self._markdown is None:
             import markdown  # here, not above: a `check` answered from its cache needs none
 
+            from .highlight_memo import install
+
+            install()  # as in the build
             names, options = self._extensions
             self._markdown = markdown.Markdown(extensions=names, extension_configs=options)
         self._markdown.reset()

@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from . import allowlist, diagrams, json_ld, page_info, sources_page, static_files
+from . import allowlist, diagrams, highlight_memo, json_ld, page_info, sources_page, static_files
 from .build_log import log, report, report_freshness, said_plainly, warnings_counted_by_mkdocs
 from .builddate import date_builds_from_content
 from .checks import render_pages
@@ -95,6 +95,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
     def on_config(self, config):
         prepare_theme(config.theme)
+        highlight_memo.install()  # pages showing the same example share its highlighting
         if "material/search" in config.plugins:  # set up by its own on_config, which runs first
             read_with_lexbor(config.plugins["material/search"], self.worker)
         self.staging = Staging(Path(config.site_dir)) if self.stage else None
