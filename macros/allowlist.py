@@ -186,7 +186,18 @@ def page_problems(body_html: str, path: str, source: str, first_line: int) -> li
     clues: the first such line not yet given to an earlier finding with the same clue (the
     second onerror= found is the second onerror= written).
     """
-    found = findings(body_html)
+    return problems_at_lines(findings(body_html), path, source, first_line)
+
+
+def findings_of(bodies: list[bytes]) -> list[list[Finding]]:
+    """findings() of each page body, sent as UTF-8 (how the page worker runs the check)."""
+    return [findings(body.decode("utf-8", "surrogatepass")) for body in bodies]
+
+
+def problems_at_lines(
+    found: Sequence[Finding], path: str, source: str, first_line: int
+) -> list[Problem]:
+    """page_problems() for findings made already (in the page worker)."""
     if not found:
         return []
     lines = source.lower().split("\n")[first_line - 1 :]  # "\n" only: lines as writers count

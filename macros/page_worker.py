@@ -1,14 +1,16 @@
-"""A second process for the work a finished page still needs: cutting it into search sections and
-minifying its file, done beside the build when the machine has a CPU to spare.
+"""A second process for the work a converted page still needs: checking its body against the
+allowlist, cutting it into search sections and minifying its file, done beside the build when the
+machine has a CPU to spare.
 
 Owns: whether a build uses the worker, handing it pages in page order, and waiting for all of it
-before the build publishes. Does not own: what indexing or minifying does (search_index.py and
-minify.py; the worker runs those same functions, so the site is byte for byte the same with it or
-without it).
+before the build publishes. Does not own: what checking, indexing or minifying does (allowlist.py,
+search_index.py and minify.py; the worker runs those same functions, so the site and its problems
+are the same with it or without it) or how a build sends bodies to check (body_checks.py).
 
 Why: MkDocs builds pages one after another in one process. Indexing a page for search and
 minifying it took about a seventh of a 1,000-page build (5.8 of 40 s) and need nothing from later
-pages, so a second CPU can do them while the first builds the next page. Starting the process
+pages, so a second CPU can do them while the first builds the next page; the allowlist's reading
+of each page body (about 2 s of a 37 s build at 1,000 how-tos) went the same way. Starting the process
 costs a few tenths of a second of CPU, so small sites (and machines with one CPU) do the work in place.
 
 BEAM_WORKER=1 always uses the worker, BEAM_WORKER=0 never does; unset, the build uses it with two
@@ -40,6 +42,12 @@ MIN_PAGES = 200
 BATCH = 16
 
 T = TypeVar("T")
+
+
+STOPPED = (
+    "the second process that checks, indexes and minifies pages stopped; nothing was "
+    f"published. Build again, or set {ENV}=0 to do that work in the build's process"
+)
 
 
 class WorkerFailed(PluginError):
@@ -127,13 +135,13 @@ class PageWorker:
                 self.process = _process()
             except (OSError, ImportError, NotImplementedError) as why:
                 # No working semaphores (some sandboxes lack /dev/shm): do the work in place.
-                log.info(f"Indexing and minifying pages in the build's process: {why}")
+                log.info(f"Checking, indexing and minifying pages in the build's process: {why}")
         self.jobs, self.written, self.written_next = [], [], None
         if self.process is not None:
             if warm_up is not None:
                 self._submit(warm_up)
             log.info(
-                f"Indexing and minifying {pages} pages in a second process ({ENV}=0 keeps it in this one)"
+                f"Checking, indexing and minifying {pages} pages in a second process ({ENV}=0 keeps it in this one)"
             )
 
     def run(self, function: Callable[..., T], *args: Any) -> Future[T]:
@@ -183,10 +191,16 @@ class PageWorker:
         except BrokenProcessPool:  # it stopped (killed, or out of memory): say so, no traceback
             forget_broken()
             self.process, self.jobs, self.written, self.written_next = None, [], [], None
-            raise WorkerFailed(
-                f"the second process that indexes and minifies pages stopped; nothing was "
-                f"published. Build again, or set {ENV}=0 to do that work in the build's process"
-            ) from None
+            raise WorkerFailed(STOPPED) from None
+
+    def result(self, job: Future[T]) -> T:
+        """What job returned; WorkerFailed, with no traceback, if the worker stopped first."""
+        try:
+            return job.result()
+        except Exception as error:  # whatever stopped the worker, such as BrokenProcessPool
+            forget_broken()
+            self.process, self.jobs, self.written, self.written_next = None, [], [], None
+            raise WorkerFailed(f"{STOPPED} ({error})") from None
 
     def finish(self) -> None:
         """Wait until every page is minified; raise WorkerFailed naming the pages that were not."""

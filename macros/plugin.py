@@ -19,7 +19,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from . import allowlist, diagrams, highlight_memo, json_ld, page_info, sources_page, static_files
+from . import diagrams, highlight_memo, json_ld, page_info, sources_page, static_files
+from .body_checks import BodyChecks
 from .build_log import log, report, report_freshness, said_plainly, warnings_counted_by_mkdocs
 from .builddate import date_builds_from_content
 from .checks import render_pages
@@ -72,6 +73,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.page_problems: list[Problem] = []
         # Indexes and minifies finished pages in a second process on large sites (page_worker.py).
         self.worker = PageWorker()
+        self.body_checks = BodyChecks(self.worker)  # the allowlist's, there when it runs
 
     @property
     def renderer(self) -> PageRenderer:
@@ -189,6 +191,10 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         return (folder / path.name).relative_to(self.root).as_posix()
 
     def on_env(self, env, config, files):
+        # Every page is converted, none written yet: the worker's checks are all in by now.
+        checked = self.body_checks.problems()
+        self.page_problems += checked
+        report(checked)
         errors = [p for p in self.page_problems if p.severity == "error"]
         if errors:
             raise PluginError(
@@ -228,6 +234,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.pages = []
         documentation = files.documentation_pages()
         self.worker.start(len(documentation), partial(kept_sections_of, []))
+        self.body_checks = BodyChecks(self.worker)
         for file in documentation:
             source = file.content_string  # read from disk at every use: read once, keep once
             rendered = self.cache.render(self._repo_path(file), source)
@@ -294,13 +301,13 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         if rendered is not None and any(p.severity == "error" for p in rendered.problems):
             problems = []  # refused already, so never published; as in `check`, one cause one message
         elif rendered is not None:
-            problems = allowlist.page_problems(
+            problems = self.body_checks.check(
                 html, rendered.path, page.file.content_string, rendered.body_line
             )
         else:  # a sources page, made from the records by the generator
             parts = self.sources_parts.get(page.file.src_uri)
             whole = parts.fill(html) if parts is not None else html
-            problems = allowlist.page_problems(whole, page.file.src_uri, "", 1)
+            problems = self.body_checks.check(whole, page.file.src_uri, "", 1)
             if parts is not None and getattr(page, "present_anchor_ids", None) is not None:
                 page.present_anchor_ids |= parts.anchors  # links to a record stay checked
         self.page_problems += problems

@@ -213,3 +213,20 @@ def test_each_kind_of_failure_is_the_same_from_the_real_commands(
         (here := check_in_process(site, capsys, monkeypatch, *check_args(case))).stdout,
         here.stderr,
     )
+
+
+# Every case the allowlist refuses in a page body, for the build that checks bodies in its worker.
+RAW_HTML_CASES = [c for c in CASES if "[raw-html]" in (c / "expected.txt").read_text()]
+
+
+@pytest.mark.parametrize("case", RAW_HTML_CASES, ids=[c.name for c in RAW_HTML_CASES])
+def test_page_bodies_checked_in_the_page_worker_fail_the_build_alike(
+    tmp_path: Path, case: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("BEAM_WORKER", "1")
+    site = lay_out_case(tmp_path, case)
+    last_good = with_last_good_site(site)
+
+    result = build_in_process(site)
+    assert "in a second process" in result.stdout, result.stdout
+    assert_failed_build(case, site, last_good, result)

@@ -91,6 +91,11 @@ def test_a_worker_that_dies_stops_the_build_with_a_message(monkeypatch: pytest.M
         worker.run(os._exit, 1).result()  # as if the system had killed it
     with pytest.raises(WorkerFailed, match="stopped; nothing was published. Build again"):
         worker.run(len, "four")
+    worker.start(pages=1)
+    dying = worker.run(os._exit, 1)
+    with pytest.raises(WorkerFailed, match="stopped; nothing was published. Build again") as why:
+        worker.result(dying)  # as the build waits for its page checks
+    assert why.value.__cause__ is None and why.value.__suppress_context__
     worker.start(pages=1)  # the next build starts a new worker, which works
     assert worker.run(len, "four").result() == 4
 
