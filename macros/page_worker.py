@@ -10,8 +10,9 @@ are the same with it or without it) or how a build sends bodies to check (body_c
 Why: MkDocs builds pages one after another in one process. Indexing a page for search and
 minifying it took about a seventh of a 1,000-page build (5.8 of 40 s) and need nothing from later
 pages, so a second CPU can do them while the first builds the next page; the allowlist's reading
-of each page body (about 2 s of a 37 s build at 1,000 how-tos) went the same way. Starting the process
-costs a few tenths of a second of CPU, so small sites (and machines with one CPU) do the work in place.
+of each page body (about 2 s of a 37 s build at 1,000 how-tos) went the same way. Starting the
+process costs a few tenths of a second of CPU, so small sites (and machines with one CPU) do the
+work in place.
 
 BEAM_WORKER=1 always uses the worker, BEAM_WORKER=0 never does; unset, the build uses it with two
 or more CPUs and at least MIN_PAGES pages.
@@ -194,13 +195,18 @@ class PageWorker:
             raise WorkerFailed(STOPPED) from None
 
     def result(self, job: Future[T]) -> T:
-        """What job returned; WorkerFailed, with no traceback, if the worker stopped first."""
+        """What job returned; WorkerFailed, with no traceback, if it failed or the worker stopped."""
         try:
             return job.result()
-        except Exception as error:  # whatever stopped the worker, such as BrokenProcessPool
+        except BrokenProcessPool:  # killed, or out of memory
             forget_broken()
             self.process, self.jobs, self.written, self.written_next = None, [], [], None
-            raise WorkerFailed(f"{STOPPED} ({error})") from None
+            raise WorkerFailed(STOPPED) from None
+        except Exception as error:  # the job itself failed: a bug, said without a traceback
+            raise WorkerFailed(
+                f"the second process failed on a page ({type(error).__name__}: {error}); nothing "
+                f"was published. Set {ENV}=0 to do that work in the build's process"
+            ) from None
 
     def finish(self) -> None:
         """Wait until every page is minified; raise WorkerFailed naming the pages that were not."""

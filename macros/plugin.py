@@ -71,9 +71,9 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         self.sources_parts: dict[str, sources_page.SourcesPage] = {}  # by src_uri
         self.rendered: dict[str, RenderedPage] = {}  # pages converted so far, by src_uri
         self.page_problems: list[Problem] = []
-        # Indexes and minifies finished pages in a second process on large sites (page_worker.py).
+        # Checks, indexes and minifies pages in a second process on large sites (page_worker.py).
         self.worker = PageWorker()
-        self.body_checks = BodyChecks(self.worker)  # the allowlist's, there when it runs
+        self.body_checks = BodyChecks(self.worker)  # the allowlist's check of each page body
 
     @property
     def renderer(self) -> PageRenderer:
@@ -191,7 +191,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         return (folder / path.name).relative_to(self.root).as_posix()
 
     def on_env(self, env, config, files):
-        # Every page is converted, none written yet: the worker's checks are all in by now.
+        # Every page is converted and none written yet: collect the allowlist's findings (waiting
+        # for any the worker has not finished) and stop here if a page broke a rule.
         checked = self.body_checks.problems()
         self.page_problems += checked
         report(checked)

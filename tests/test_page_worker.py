@@ -96,6 +96,10 @@ def test_a_worker_that_dies_stops_the_build_with_a_message(monkeypatch: pytest.M
     with pytest.raises(WorkerFailed, match="stopped; nothing was published. Build again") as why:
         worker.result(dying)  # as the build waits for its page checks
     assert why.value.__cause__ is None and why.value.__suppress_context__
+    worker.start(pages=1)
+    with pytest.raises(WorkerFailed, match=r"failed on a page \(ValueError: invalid literal"):
+        worker.result(worker.run(int, "four"))  # a job that raises: a bug, said plainly
+    assert worker.result(worker.run(int, "4")) == 4  # and the worker is still there
     worker.start(pages=1)  # the next build starts a new worker, which works
     assert worker.run(len, "four").result() == 4
 
