@@ -12,12 +12,11 @@ for the problems in on_env.
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import dataclass
 
 from . import allowlist
 from .allowlist import Finding
-from .page_worker import PageWorker
+from .page_worker import Batches, PageWorker
 from .problems import Problem
 
 
@@ -35,35 +34,22 @@ class BodyChecks:
 
     def __init__(self, worker: PageWorker):
         self.worker = worker
-        self.waiting: list[tuple[bytes, _Body]] = []
-        self.sent: list[tuple[Future[list[list[Finding]]], list[_Body]]] = []
+        self.bodies: Batches[list[Finding]] = Batches(worker, allowlist.findings_of)
 
     def check(self, body_html: str, path: str, source: str, first_line: int) -> list[Problem]:
         """The page's problems now without a worker; with one, [] now and the rest in problems()."""
         if not self.worker.active:
             return allowlist.page_problems(body_html, path, source, first_line)
-        # Bytes, not str: pickling a str that is not all ASCII leaves a UTF-8 copy on it.
-        body = body_html.encode("utf-8", "surrogatepass")
-        self.waiting.append((body, _Body(path, source, first_line)))
-        if len(self.waiting) >= self.worker.batch:
-            self._send()
+        self.bodies.add(body_html, _Body(path, source, first_line))
         return []
-
-    def _send(self) -> None:
-        bodies = [body for body, _ in self.waiting]
-        sources = [source for _, source in self.waiting]
-        self.waiting = []
-        self.sent.append((self.worker.run(allowlist.findings_of, bodies), sources))
 
     def problems(self) -> list[Problem]:
         """What the worker found in the pages checked so far, in the order they were checked."""
-        if self.waiting:
-            self._send()
-        sent, self.sent = self.sent, []
+        self.bodies.send()
         problems: list[Problem] = []
-        for job, sources in sent:
+        for job, bodies in self.bodies.taken(wait=True):
             found_in_each: list[list[Finding]] = self.worker.result(job)
-            for found, body in zip(found_in_each, sources, strict=True):
+            for found, body in zip(found_in_each, bodies, strict=True):
                 problems += allowlist.problems_at_lines(
                     found, body.path, body.source, body.first_line
                 )

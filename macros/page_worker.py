@@ -25,10 +25,11 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from mkdocs.exceptions import PluginError
 
@@ -43,6 +44,7 @@ MIN_PAGES = 200
 BATCH = 16
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 STOPPED = (
@@ -111,6 +113,40 @@ def minify_files(paths: list[str]) -> list[str]:
         except (OSError, UnicodeError) as error:
             failed.append(f"{path}: {error}")
     return failed
+
+
+class Batches(Generic[R]):
+    """Pages' text sent to the worker in batches for `function`, which returns one result per
+    page; the results come back in the order the pages went in, each with what the caller
+    attached to its page. Without a worker, each page is done here as it is added."""
+
+    def __init__(self, worker: PageWorker, function: Callable[[list[bytes]], list[R]]):
+        self.worker, self.function = worker, function
+        self.waiting: list[tuple[bytes, Any]] = []  # (text, attached) not sent yet
+        self.sent: deque[tuple[Future[list[R]], list[Any]]] = deque()
+
+    def add(self, text: str, attached: Any) -> None:
+        # Bytes, not str: pickling a str that is not all ASCII leaves a UTF-8 copy on the str
+        # for its life, and MkDocs keeps every page's content (28 KB more a page at 1,000 pages).
+        self.waiting.append((text.encode("utf-8", "surrogatepass"), attached))
+        if len(self.waiting) >= self.worker.batch:
+            self.send()
+
+    def send(self) -> None:
+        """Send the pages added since the last batch went, however few."""
+        if self.waiting:
+            texts = [text for text, _ in self.waiting]
+            attached = [item for _, item in self.waiting]
+            self.waiting = []
+            self.sent.append((self.worker.run(self.function, texts), attached))
+
+    def taken(self, wait: bool) -> Iterator[tuple[Future[list[R]], list[Any]]]:
+        """The batches sent, oldest first, while their results are in (all of them when wait)."""
+        while self.sent and (wait or self.sent[0][0].done()):
+            yield self.sent.popleft()
+
+    def clear(self) -> None:
+        self.waiting, self.sent = [], deque()
 
 
 class PageWorker:

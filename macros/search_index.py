@@ -12,8 +12,6 @@ entries (tests compare the two on every page of the site).
 
 from __future__ import annotations
 
-from collections import deque
-from concurrent.futures import Future
 from typing import Any
 
 from material.plugins.search.plugin import (  # type: ignore[import-untyped]
@@ -25,7 +23,7 @@ from material.plugins.search.plugin import (  # type: ignore[import-untyped]
 )
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .page_worker import PageWorker, WorkerFailed, forget_broken
+from .page_worker import Batches, PageWorker, WorkerFailed, forget_broken
 
 _NOT_ELEMENTS = ("-text", "-comment", "!doctype")
 
@@ -95,36 +93,26 @@ class LexborSearchIndex(SearchIndex):
 
     def __init__(self, **config: Any) -> None:
         super().__init__(**config)
-        self.worker = PageWorker()  # does the work here and now until read_with_lexbor gives one
-        self.batch: list[tuple[bytes, Any]] = []  # (content, page) not sent yet
-        self.pending: deque[tuple[Future[list[list[tuple[str | None, str, str]]]], list[Any]]]
-        self.pending = deque()
+        self.use(PageWorker())  # does the work here and now until read_with_lexbor gives one
+
+    def use(self, worker: PageWorker) -> None:
+        self.worker = worker
+        self.pages = Batches(worker, kept_sections_of)
 
     def add_entry_from_context(self, page: Any) -> None:
         # As Material's own add_entry_from_context, with its parser fed by lexbor.
         search = page.meta.get("search") or {}
         if search.get("exclude"):
             return
-        # Sent as bytes: pickling a str that is not all ASCII leaves a UTF-8 copy on the str for
-        # its life, and MkDocs keeps every page's content (28 KB more a page at 1,000 pages).
-        self.batch.append((page.content.encode("utf-8", "surrogatepass"), page))
-        if len(self.batch) >= self.worker.batch:
-            self._send()
+        self.pages.add(page.content, page)
         self._add_finished(wait=False)
 
-    def _send(self) -> None:
-        contents = [content for content, _ in self.batch]
-        pages = [page for _, page in self.batch]
-        self.batch = []
-        self.pending.append((self.worker.run(kept_sections_of, contents), pages))
-
     def _add_finished(self, wait: bool) -> None:
-        while self.pending and (wait or self.pending[0][0].done()):
-            job, pages = self.pending.popleft()
+        for job, pages in self.pages.taken(wait):
             try:
                 found = job.result()
             except Exception as error:  # the worker broke: say so, without a traceback
-                self.pending.clear()
+                self.pages.clear()
                 forget_broken()
                 raise WorkerFailed(
                     f"{pages[0].file.src_uri} and the next pages could not be indexed: {error}"
@@ -135,8 +123,7 @@ class LexborSearchIndex(SearchIndex):
                     self.create_entry_for_section(section, page.toc, page.url, page)
 
     def generate_search_index(self, prev: Any) -> str:
-        if self.batch:
-            self._send()
+        self.pages.send()
         self._add_finished(wait=True)
         return super().generate_search_index(prev)
 
@@ -148,4 +135,4 @@ def read_with_lexbor(search_plugin: Any, worker: PageWorker | None = None) -> No
     if index is not None and type(index) is SearchIndex:
         search_plugin.search_index = LexborSearchIndex(**index.config)
         if worker is not None:
-            search_plugin.search_index.worker = worker
+            search_plugin.search_index.use(worker)

@@ -16,7 +16,7 @@ from conftest import ROOT
 
 from macros import page_worker
 from macros.minify import page as minified
-from macros.page_worker import PageWorker, WorkerFailed
+from macros.page_worker import Batches, PageWorker, WorkerFailed
 
 PAGE = '<!doctype html>\n<html>\n  <head>\n    <title>T</title>\n  </head>\n  <body>\n    <p class="a">Hi</p>\n  </body>\n</html>\n'
 
@@ -139,3 +139,33 @@ def _running(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def _lengths(texts: list[bytes]) -> list[int]:
+    return [len(text.decode("utf-8", "surrogatepass")) for text in texts]
+
+
+@pytest.mark.parametrize("setting", ["1", "0"])
+def test_batches_come_back_in_the_order_their_pages_went_in(
+    monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    monkeypatch.setenv(page_worker.ENV, setting)
+    worker = PageWorker()
+    worker.start(pages=1)
+    batches = Batches(worker, _lengths)
+    texts = ["é" * n for n in range(page_worker.BATCH + 4)]  # not ASCII: sent as UTF-8
+    for number, text in enumerate(texts):
+        batches.add(text, number)
+    if worker.active:
+        assert len(batches.sent) == 1 and len(batches.waiting) == 4  # one full batch went
+    else:
+        assert len(batches.sent) == len(texts) and not batches.waiting  # each done at once
+        assert all(job.done() for job, _ in batches.sent)
+    batches.send()
+    taken = [
+        (number, length)
+        for job, numbers in batches.taken(wait=True)
+        for number, length in zip(numbers, worker.result(job), strict=True)
+    ]
+    assert taken == [(number, number) for number in range(len(texts))]
+    assert not batches.sent and not batches.waiting
