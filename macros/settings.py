@@ -35,8 +35,8 @@ _composed: dict[tuple[str, str], tuple[yaml.Node | None, list[Problem]]] | None 
 @contextmanager
 def read_once() -> Iterator[None]:
     """Within this block mkdocs.yml's node tree is composed once however many rules read it
-    (check runs three; a site's nav of 1,000 pages takes 50 ms a parse). Outside it nothing is kept, so a build does
-    not hold the node tree (megabytes at 3,000 pages) for its whole run."""
+    (check runs three; a site's nav of 1,000 pages takes 50 ms a parse). Outside it nothing is
+    kept, so a build does not hold the node tree (megabytes at 3,000 pages) for its whole run."""
     global _composed
     _composed = {}
     try:
