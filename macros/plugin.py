@@ -18,6 +18,7 @@ from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 from . import diagrams, highlight_memo, json_ld, page_info, sources_page, static_files
 from .body_checks import BodyChecks
@@ -40,6 +41,7 @@ from .repo_links import file_base
 from .search_index import kept_sections_of, read_with_lexbor
 from .serve_cache import ServeCache
 from .settings import DEFAULT_REVIEW_DAYS, layout_problems, problems_by_option
+from .shared_icons import SharedIcons
 from .site_files import SiteContent, SiteSettings
 from .theme_env import prepare_theme
 
@@ -96,7 +98,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
         return errors, warnings
 
     def on_config(self, config):
-        prepare_theme(config.theme)
+        self.icons = SharedIcons()  # the theme's icons, one file each instead of inline per page
+        prepare_theme(config.theme, self.icons.record)
         highlight_memo.install()  # pages showing the same example share its highlighting
         if "material/search" in config.plugins:  # set up by its own on_config, which runs first
             read_with_lexbor(config.plugins["material/search"], self.worker)
@@ -206,6 +209,7 @@ class BeamPlugin(BasePlugin[BeamConfig]):
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
         self.worker.finish()  # every page minified before anything reads or publishes the site
+        self.icons.write(Path(config.site_dir))
         self.cache.site_files.write(
             SiteContent(
                 Path(config.site_dir),
@@ -359,6 +363,8 @@ class BeamPlugin(BasePlugin[BeamConfig]):
 
     @event_priority(-100)  # the theme and every other plugin have written the page
     def on_post_page(self, output, page, config):
+        # The page's path to the site's root, as MkDocs gives it to the theme as base_url.
+        output = self.icons.shared(output, get_relative_url(".", page.url))
         return self.worker.minified(output, page.file.abs_dest_path)
 
     def on_build_error(self, error):

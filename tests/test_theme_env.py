@@ -82,3 +82,18 @@ def test_a_second_environment_compiles_no_template_again(private_temp, monkeypat
     folders = [p for p in private_temp.iterdir() if p.name.startswith("_jinja2-cache-")]
     assert len(folders) == 1 and any(folders[0].iterdir())
     assert stat.S_IMODE(os.lstat(folders[0]).st_mode) == stat.S_IRWXU  # the user's alone
+
+
+def test_tojson_writes_no_spaces_and_still_escapes_markup(private_temp) -> None:
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    plain = config.theme.get_env().from_string("{{ value | tojson }}")
+    prepare_theme(config.theme)
+    compact = config.theme.get_env().from_string("{{ value | tojson }}")
+    value = {"b": ["</script><x>", "it's & more"], "a": 1}
+
+    assert plain.render(value=value) == (
+        '{"a": 1, "b": ["\\u003c/script\\u003e\\u003cx\\u003e", "it\\u0027s \\u0026 more"]}'
+    )
+    assert compact.render(value=value) == (
+        '{"a":1,"b":["\\u003c/script\\u003e\\u003cx\\u003e","it\\u0027s \\u0026 more"]}'
+    )

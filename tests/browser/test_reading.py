@@ -246,6 +246,30 @@ def test_moving_between_products_and_pages_with_the_navigation(
     reader.assert_private()
 
 
+# Each icon the reader can see, as [href, drawn width]: a <use> whose file did not load draws
+# nothing, and its box is 0 wide.
+SHOWN_ICONS = """() => [...document.querySelectorAll("svg > use")]
+    .filter(use => use.parentElement.getBoundingClientRect().width > 0)
+    .map(use => [use.getAttribute("xlink:href"), use.getBBox().width])"""
+
+
+def test_the_themes_icons_are_drawn_from_their_shared_files(reader: Reader, site_root: str) -> None:
+    page = reader.page
+    page.goto(site_root + HOW_TO)
+    page.wait_for_load_state("networkidle")
+    first = page.evaluate(SHOWN_ICONS)
+    # The same icons after instant navigation, which swaps the page in from another address.
+    page.locator(f".md-sidebar--primary a.md-nav__link[href$='{Path(OTHER).name}/']").click()
+    page.wait_for_url(site_root + OTHER)
+    page.wait_for_load_state("networkidle")
+    after = page.evaluate(SHOWN_ICONS)
+
+    for icons in (first, after):
+        assert len(icons) >= 5  # logo, palette, search, repository, footer, back to top
+        assert [href for href, width in icons if width <= 0] == []
+    reader.assert_private()
+
+
 def test_the_palette_toggle_switches_and_keeps_the_colour_scheme(
     reader: Reader, site_root: str
 ) -> None:
