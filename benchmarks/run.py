@@ -2,7 +2,8 @@
 """Benchmark Beam Help's build against plain MkDocs with hand-written footnotes, and its preview.
 
 Owns: the benchmark procedure and its printed report. Does not own: the sites (gen_site.py),
-process measurement (measure.py) or the serve measurement (preview.py).
+process measurement (measure.py), the serve measurement (preview.py) or the sorting of a site's
+bytes into parts (breakdown.py, printed for the largest size).
 
     python3 benchmarks/run.py                                  # sizes 100 300 1000 3000
     python3 benchmarks/run.py --sizes 100 300 --rounds 3 --no-preview
@@ -39,6 +40,7 @@ if importlib.util.find_spec("mkdocs") is None and VENV_PYTHON.exists():
 
 sys.path.insert(0, str(HERE))
 
+from breakdown import breakdown, print_breakdown  # noqa: E402
 from corpus import plan_site  # noqa: E402
 from gen_site import write_site  # noqa: E402
 from measure import PYTHON, must_succeed, run, site_size  # noqa: E402
@@ -268,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
         [] if args.no_preview else bench_preview(args.preview_pages, args.out, args.preview_edits)
     )
     print_table(results)
+    largest = max(results, key=lambda result: result.pages)
+    for variant in VARIANTS:  # where the bytes go, at the largest size
+        site = args.out / str(largest.pages) / variant / "site"
+        print_breakdown(breakdown(site, largest.pages), f"{variant}, {largest.pages:,} how-tos")
     print_targets(results, previews)
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
     return 0

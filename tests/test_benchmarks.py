@@ -58,6 +58,23 @@ def test_both_benchmark_sites_build_strictly(benchmark_sites: Path, variant: str
 
 
 @pytest.mark.xdist_group("benchmark-sites")  # built once, on one worker
+@pytest.mark.parametrize("variant", ["ours", "plain"])
+def test_the_size_breakdown_accounts_for_every_byte(benchmark_sites: Path, variant: str) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from breakdown import breakdown
+
+    site = benchmark_sites / variant / "site"
+    result = breakdown(site, PAGES)
+    files = [path for path in site.rglob("*") if path.is_file()]
+    assert result.total == sum(path.stat().st_size for path in files)
+    # Every how-to's article and navigation were found, and the files sorted into their parts.
+    assert result.parts["article"] > PAGES * 2000 and result.parts["navigation"] > PAGES * 500
+    assert result.parts["search index"] == (site / "search" / "search_index.json").stat().st_size
+    assert result.parts["Markdown copies"] == sum(p.stat().st_size for p in site.rglob("*.md"))
+    assert (result.parts["sources.json"] > 0) == (variant == "ours")
+
+
+@pytest.mark.xdist_group("benchmark-sites")  # built once, on one worker
 def test_the_benchmark_site_passes_check_strict(benchmark_sites: Path) -> None:
     """The benchmark measures a site a writer could publish: `check --strict` finds nothing."""
     report = check_site(benchmark_sites / "ours")
