@@ -226,18 +226,20 @@ class PageWorker:
         try:
             return self.process.submit(function, *args)
         except BrokenProcessPool:  # it stopped (killed, or out of memory): say so, no traceback
-            forget_broken()
-            self.process, self.jobs, self.written, self.written_next = None, [], [], None
-            raise WorkerFailed(STOPPED) from None
+            raise self._stopped() from None
+
+    def _stopped(self) -> WorkerFailed:
+        """Forget a worker that stopped, with its jobs, and the message that says so."""
+        forget_broken()
+        self.process, self.jobs, self.written, self.written_next = None, [], [], None
+        return WorkerFailed(STOPPED)
 
     def result(self, job: Future[T]) -> T:
         """What job returned; WorkerFailed, with no traceback, if it failed or the worker stopped."""
         try:
             return job.result()
         except BrokenProcessPool:  # killed, or out of memory
-            forget_broken()
-            self.process, self.jobs, self.written, self.written_next = None, [], [], None
-            raise WorkerFailed(STOPPED) from None
+            raise self._stopped() from None
         except Exception as error:  # the job itself failed: a bug, said without a traceback
             raise WorkerFailed(
                 f"the second process failed on a page ({type(error).__name__}: {error}); nothing "

@@ -46,8 +46,10 @@ class SharedIcons:
     def record(self, template_name: str, source: str) -> None:
         """Called by the theme's loader for every template it loads."""
         name = _TEMPLATE.fullmatch(template_name)
+        if name is None:  # not an icon: no need to read the template's text
+            return
         icon = _ICON.fullmatch(source.strip())
-        if name is None or icon is None or "<svg" in icon["drawing"]:  # one <svg>, not two
+        if icon is None or "<svg" in icon["drawing"]:  # one <svg>, not two
             return
         view_box = _VIEW_BOX.search(icon["attributes"])
         if view_box is None:
