@@ -29,7 +29,12 @@ ELEMENTS = frozenset(
     "wbr".split()
 )
 # Attributes any allowed element may carry. aria-* are added by name pattern below.
-GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir", "role", "markdown"})
+# data-search-exclude: Material's search leaves the element out of the index (on a heading, its
+# whole section; the generated Sources cited heading, citation markers and disclaimer carry it).
+# It runs nothing.
+GLOBAL_ATTRIBUTES = frozenset(
+    {"id", "class", "title", "lang", "dir", "role", "markdown", "data-search-exclude"}
+)
 ATTRIBUTES = {
     "a": {"href", "name", "rel", "target", "hreflang"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
@@ -48,9 +53,6 @@ ATTRIBUTES = {
     "abbr": {"title"},
     "code": {"data-lang"},  # not a data-* wildcard: the theme's scripts read data-md-* names
     "span": {"data-linenos"},
-    # Material's search leaves a heading's section out of the index (the generated Sources
-    # cited heading carries it); it runs nothing.
-    **{f"h{level}": {"data-search-exclude"} for level in range(1, 7)},
 }
 _ARIA = re.compile(r"aria-[a-z]+")
 # The only inline style Markdown writes: table column alignment.

@@ -64,8 +64,9 @@ def code(value: object) -> Markup:
 
 def marker(use: CiteUse, record: Record) -> Markup:
     label = f"Source {use.number}: {record.title}"
+    # data-search-exclude: a search result shows the sentence, not "[1]" after it.
     return Markup(
-        f'<sup class="bh-cite" id="{attribute(use.anchor)}">'
+        f'<sup class="bh-cite" id="{attribute(use.anchor)}" data-search-exclude>'
         f'<a class="footnote-ref" href="#{attribute(entry_anchor(use.record_id))}" '
         f'aria-label="{attribute(label)}">[{use.number}]</a></sup>'
     )
@@ -186,7 +187,8 @@ def sources_items(
 
 
 def disclaimer() -> str:
-    return f'<p class="bh-disclaimer">{text(DISCLAIMER)}</p>\n'
+    # Out of the search index: the same words on every page would make every page match them.
+    return f'<p class="bh-disclaimer" data-search-exclude>{text(DISCLAIMER)}</p>\n'
 
 
 def page_head(kicker: str, title: str, summary: str) -> str:

@@ -215,9 +215,9 @@ def _record_block(
         rows.append(("Cited by", Markup("no page yet")))
     facts = "".join(f"<dt>{render.text(label)}</dt><dd>{value}</dd>" for label, value in rows)
     return (
-        f'<section class="bh-record" id="{render.attribute(record.id)}" '
-        f'aria-labelledby="{render.attribute(record.id)}-title">\n'
-        f'<h3 id="{render.attribute(record.id)}-title">{_text(record.title)}</h3>\n'
+        # Not a labelled region: a page of a thousand landmarks helps no screen reader user.
+        f'<section class="bh-record" id="{render.attribute(record.id)}">\n'
+        f"<h3>{_text(record.title)}</h3>\n"
         f'<p class="bh-record-id"><code>{_text(record.id)}</code> · {_text(record.kind)} record</p>\n'
         f'<dl class="bh-facts">{facts}</dl>\n'
         "</section>\n"

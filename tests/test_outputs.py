@@ -410,8 +410,11 @@ def test_each_product_has_a_sources_page_with_every_record(
     shown = {s["id"]: s for s in page.select("article section.bh-record")}
     mine = {r.id for r in records.values() if r.product == product}
     assert set(shown) == mine
+    # Sections without a name are not landmarks: a screen reader's list of regions stays short.
+    assert not page.select("article section[aria-labelledby], article section[aria-label]")
     for record_id in mine:
         block = shown[record_id]
+        assert block.select_one("h3").get_text(strip=True) == records[record_id].title
         assert block.select_one("a.bh-source-link")["href"] == render.source_url(records[record_id])
         assert records[record_id].verified_on.isoformat() in block.get_text()
     nav_links = [a.get_text(strip=True) for a in page.select(".md-sidebar--primary a")]
@@ -437,6 +440,26 @@ def test_search_indexes_the_guides_words_not_the_generated_lists(built_site: Pat
     page = soup_of(built_site / how_to / "index.html")
     assert page.select("article ol.bh-sources > li"), "the list is still on the page"
     assert page.select_one("h2#sources-cited").get_text(strip=True).startswith("Sources cited")
+    # The words around a citation are found; its marker and the disclaimer every page carries
+    # are not, so a search for the disclaimer's words does not list every page.
+    assert page.select("article sup.bh-cite") and page.select("article p.bh-disclaimer")
+    guides = [e for e in entries if "/sources/" not in e["location"]]
+    assert not [e["location"] for e in guides if re.search(r"<sup>\[\d+\]</sup>", e["text"])]
+    assert not [e["location"] for e in guides if render.DISCLAIMER[:40] in e["text"]]
+    pitfalls = next(e for e in entries if e["location"] == f"{how_to}#common-pitfalls")
+    cited_item = page.select_one("#common-pitfalls ~ ul li:has(sup.bh-cite) strong")
+    assert cited_item.get_text() in pitfalls["text"]
+
+
+def test_every_link_in_an_article_has_a_name(built_site: Path) -> None:
+    """A link with no words and no label is an invisible stop for anyone reading by link list
+    (code blocks carried one per line when line anchors were on, for line numbers never shown)."""
+    nameless = []
+    for path in built_site.rglob("*.html"):
+        for link in soup_of(path).select("article a[href]"):
+            if not (link.get_text(strip=True) or link.get("aria-label") or link.get("title")):
+                nameless.append(f"{path.relative_to(built_site)}: {link}")
+    assert not nameless, nameless[:5]
 
 
 def test_built_pages_are_minified_but_keep_scripts_and_code_as_written(built_site: Path) -> None:

@@ -156,9 +156,9 @@ def found(markup: str) -> list[str]:
             id="target-other-than-blank",
         ),
         pytest.param(
-            "<p data-search-exclude>x</p>",
-            ["<p> has the attribute data-search-exclude=, which pages may not use"],
-            id="search-exclude-off-a-heading",
+            '<div data-md-component="search">x</div>',
+            ["<div> has the attribute data-md-component=, which pages may not use"],
+            id="theme-script-hook",
         ),
         pytest.param(
             "<p>ends inside a comment <!-- never closed",
@@ -200,9 +200,13 @@ def test_the_allowlist_refuses_what_browsers_would_run_or_load(markup: str, what
         ),
         pytest.param("<p>a <kbd>Ctrl</kbd> <!-- a closed comment --> b</p>", id="kbd-comment"),
         pytest.param(
-            '<sup class="bh-cite" id="cite-a-1"><a class="footnote-ref" href="#source-a" '
-            'aria-label="Source 1: A">[1]</a></sup>',
+            '<sup class="bh-cite" id="cite-a-1" data-search-exclude><a class="footnote-ref" '
+            'href="#source-a" aria-label="Source 1: A">[1]</a></sup>',
             id="citation-marker",
+        ),
+        pytest.param(
+            '<p class="bh-disclaimer" data-search-exclude>Not official support.</p>',
+            id="paragraph-left-out-of-search",
         ),
         pytest.param(
             '<h2 id="sources-cited" data-search-exclude>Sources cited</h2>',
