@@ -234,16 +234,17 @@ class PageWorker:
         self.process, self.jobs, self.written, self.written_next = None, [], [], None
         return WorkerFailed(STOPPED)
 
-    def result(self, job: Future[T]) -> T:
-        """What job returned; WorkerFailed, with no traceback, if it failed or the worker stopped."""
+    def result(self, job: Future[T], pages: str = "a page") -> T:
+        """What job returned; WorkerFailed, with no traceback, if it failed or the worker stopped.
+        `pages` names the job's pages for the message."""
         try:
             return job.result()
         except BrokenProcessPool:  # killed, or out of memory
             raise self._stopped() from None
         except Exception as error:  # the job itself failed: a bug, said without a traceback
             raise WorkerFailed(
-                f"the second process failed on a page ({type(error).__name__}: {error}); nothing "
-                f"was published. Set {ENV}=0 to do that work in the build's process"
+                f"the second process failed on {pages} ({type(error).__name__}: {error}); "
+                f"nothing was published. Set {ENV}=0 to do that work in the build's process"
             ) from None
 
     def finish(self) -> None:

@@ -23,7 +23,7 @@ from material.plugins.search.plugin import (  # type: ignore[import-untyped]
 )
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .page_worker import Batches, PageWorker, WorkerFailed, forget_broken
+from .page_worker import Batches, PageWorker, WorkerFailed
 
 _NOT_ELEMENTS = ("-text", "-comment", "!doctype")
 
@@ -110,13 +110,10 @@ class LexborSearchIndex(SearchIndex):
     def _add_finished(self, wait: bool) -> None:
         for job, pages in self.pages.taken(wait):
             try:
-                found = job.result()
-            except Exception as error:  # the worker broke: say so, without a traceback
-                self.pages.clear()
-                forget_broken()
-                raise WorkerFailed(
-                    f"{pages[0].file.src_uri} and the next pages could not be indexed: {error}"
-                ) from None
+                found = self.worker.result(job, f"{pages[0].file.src_uri} or a page after it")
+            except WorkerFailed:
+                self.pages.clear()  # the build stops: no later batch is waited for
+                raise
             for page, sections in zip(pages, found, strict=True):
                 for id, title, text in sections:
                     section = _section(id, title, text)

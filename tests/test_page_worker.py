@@ -99,6 +99,8 @@ def test_a_worker_that_dies_stops_the_build_with_a_message(monkeypatch: pytest.M
     worker.start(pages=1)
     with pytest.raises(WorkerFailed, match=r"failed on a page \(ValueError: invalid literal"):
         worker.result(worker.run(int, "four"))  # a job that raises: a bug, said plainly
+    with pytest.raises(WorkerFailed, match=r"failed on docs/a\.md or a page after it \(Value"):
+        worker.result(worker.run(int, "four"), "docs/a.md or a page after it")
     assert worker.result(worker.run(int, "4")) == 4  # and the worker is still there
     worker.start(pages=1)  # the next build starts a new worker, which works
     assert worker.run(len, "four").result() == 4
@@ -169,3 +171,25 @@ def test_batches_come_back_in_the_order_their_pages_went_in(
     ]
     assert taken == [(number, number) for number in range(len(texts))]
     assert not batches.sent and not batches.waiting
+
+
+def test_a_search_job_that_fails_names_the_first_page_of_its_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from macros.search_index import LexborSearchIndex
+
+    monkeypatch.setenv(page_worker.ENV, "1")
+    worker = PageWorker()
+    worker.start(pages=2)
+    index = LexborSearchIndex(lang=["en"], separator=" ")
+    index.use(worker)
+    index.pages = Batches(worker, int)  # int() of a list of pages raises: a job that fails
+    for name in ("a.md", "b.md"):
+        page = SimpleNamespace(content="<p>x</p>", meta={}, file=SimpleNamespace(src_uri=name))
+        index.add_entry_from_context(page)
+    with pytest.raises(WorkerFailed, match=r"failed on a\.md or a page after it \(TypeError"):
+        index.generate_search_index(None)
+    assert not index.pages.sent and not index.pages.waiting
+    assert worker.result(worker.run(len, "four")) == 4  # the worker is still there
