@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".beam-installed"
+# --dirty rebuilds only the saved page (about 1.5 s on 1,000 pages instead of 29 s); MkDocs warns
+# on every dirty build, hence --no-strict. Page problems still stop the preview, and `build` (and
+# CI) always build everything strictly. benchmarks/run.py times the preview with these flags.
+SERVE_FLAGS = ("--livereload", "--dirty", "--no-strict")
 
 
 def set_up() -> None:
@@ -52,10 +56,7 @@ def main(argv: list[str]) -> int:
     command, extra = (argv[0], argv[1:]) if argv else ("help", [])
     commands = {
         "build": [str(BIN / "mkdocs"), "build", "--strict", *extra],
-        # --dirty rebuilds only the saved page (about 1.5 s on 1,000 pages instead of 29 s); MkDocs
-        # warns on every dirty build, hence --no-strict. Page problems still stop the preview, and
-        # `build` (and CI) always build everything strictly.
-        "serve": [str(BIN / "mkdocs"), "serve", "--livereload", "--dirty", "--no-strict", *extra],
+        "serve": [str(BIN / "mkdocs"), "serve", *SERVE_FLAGS, *extra],
         "test": [str(BIN / "python"), "-m", "pytest", *extra],
     }
     # The writers' commands of `python -m macros` pass straight through, inside the venv.

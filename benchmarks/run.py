@@ -39,6 +39,7 @@ if importlib.util.find_spec("mkdocs") is None and VENV_PYTHON.exists():
     os.execv(VENV_PYTHON, [str(VENV_PYTHON), *sys.argv])
 
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT))
 
 from breakdown import breakdown, print_breakdown  # noqa: E402
 from corpus import plan_site  # noqa: E402
@@ -46,15 +47,18 @@ from gen_site import write_site  # noqa: E402
 from measure import PYTHON, must_succeed, run, site_size  # noqa: E402
 from preview import measure_preview  # noqa: E402
 
+from dev import SERVE_FLAGS  # noqa: E402  (the preview target is timed as dev.py serve runs)
+
 VARIANTS = ("ours", "plain")
 CHECK_WAYS = ("cold", "unchanged", "one edit")
-TARGETS = {
-    "ratio": 1.05,  # ours / plain build time at N = 1,000
-    "growth": 1.2,  # per-page build time and output at 3,000 over 300
+TARGETS = {  # the performance issue's targets, each checked by print_targets
+    "ratio": 1.05,  # ours / plain build time at every size
+    "growth": 1.1,  # per-page build time and output at 3,000 over 300
+    "kb_per_how_to": 50,  # output per how-to at 3,000
     "site_mb": 150,  # whole site at 3,000 pages
     "check_s": 1.0,  # check at 1,000
     "peak_mb": 400,  # peak memory at 3,000
-    "preview_s": 2.0,  # edit-to-visible at 1,000
+    "preview_s": 2.0,  # edit-to-visible at 1,000, with the serve command dev.py runs
 }
 
 
@@ -176,14 +180,26 @@ def _verdict(name: str, value: float, limit: float, shown: str) -> None:
 
 
 def print_targets(results: list[SizeResult], previews: list) -> None:
+    t = TARGETS
     by_pages = {r.pages: r for r in results}
     print("\nTargets (ours):")
+    for r in results:
+        _verdict(
+            f"build time ours/plain at {r.pages:,} <= {t['ratio']}",
+            r.ratio(),
+            t["ratio"],
+            f"{r.ratio():.3f}",
+        )
     if 1000 in by_pages:
         r = by_pages[1000]
-        _verdict("build time ours/plain at 1,000 <= 1.05", r.ratio(), 1.05, f"{r.ratio():.3f}")
         for way in ("unchanged", "one edit"):
             check = _check(r, way)
-            _verdict(f"check at 1,000 < 1 s ({way})", check, TARGETS["check_s"], f"{check:.2f} s")
+            _verdict(
+                f"check at 1,000 < {t['check_s']:g} s ({way})",
+                check,
+                t["check_s"],
+                f"{check:.2f} s",
+            )
         print(f"          check at 1,000 with no cache (for comparison): {_check(r, 'cold'):.2f} s")
     if 300 in by_pages and 3000 in by_pages:
         small, large = by_pages[300], by_pages[3000]
@@ -191,37 +207,47 @@ def print_targets(results: list[SizeResult], previews: list) -> None:
             growth = large.ms_per_page(variant) / small.ms_per_page(variant)
             label = "" if variant == "ours" else " (plain, for comparison)"
             _verdict(
-                f"ms/page at 3,000 over 300 <= 1.2{label}",
+                f"ms/page at 3,000 over 300 <= {t['growth']}{label}",
                 growth,
-                TARGETS["growth"],
+                t["growth"],
                 f"{large.ms_per_page(variant):.1f} / {small.ms_per_page(variant):.1f} "
                 f"= {growth:.2f}",
             )
         growth = large.kb_per_page("ours") / small.kb_per_page("ours")
         _verdict(
-            "output/page at 3,000 over 300 <= 1.2",
+            f"output/page at 3,000 over 300 <= {t['growth']}",
             growth,
-            TARGETS["growth"],
+            t["growth"],
             f"{large.kb_per_page('ours'):.1f} / {small.kb_per_page('ours'):.1f} KB = {growth:.2f}",
         )
     if 3000 in by_pages:
         r = by_pages[3000]
+        kb = r.kb_per_page("ours")
         _verdict(
-            "site at 3,000 < 150 MB",
-            r.site_mb("ours"),
-            TARGETS["site_mb"],
-            f"{r.site_mb('ours'):.1f} MB",
+            f"output per how-to at 3,000 <= {t['kb_per_how_to']} KB",
+            kb,
+            t["kb_per_how_to"],
+            f"{kb:.1f} KB",
         )
-        _verdict("peak memory at 3,000 < 400 MB", r.peak("ours"), 400, f"{r.peak('ours'):.0f} MB")
+        mb = r.site_mb("ours")
+        _verdict(f"site at 3,000 < {t['site_mb']} MB", mb, t["site_mb"], f"{mb:.1f} MB")
+        peak = r.peak("ours")
+        _verdict(f"peak memory at 3,000 < {t['peak_mb']} MB", peak, t["peak_mb"], f"{peak:.0f} MB")
     for preview in previews:
-        _verdict(
-            f"preview after one edit < 2 s with `{preview.command}`",
-            preview.median,
-            TARGETS["preview_s"],
+        shown = (
             f"{preview.median:.2f} s (edits: "
             + ", ".join(f"{s:.2f}" for s in preview.edit_seconds)
-            + f"; first build {preview.first_build_seconds:.1f} s)",
+            + f"; first build {preview.first_build_seconds:.1f} s)"
         )
+        if tuple(preview.command.split()[2:]) == SERVE_FLAGS:
+            _verdict(
+                f"preview after one edit < {t['preview_s']:g} s with `{preview.command}` (dev.py serve)",
+                preview.median,
+                t["preview_s"],
+                shown,
+            )
+        else:
+            print(f"          preview with `{preview.command}` (for comparison): {shown}")
 
 
 def bench_preview(pages: int, out: Path, edits: int) -> list:
@@ -232,11 +258,8 @@ def bench_preview(pages: int, out: Path, edits: int) -> list:
     relative = f"{page.product.slug}/{page.topic_slug}/{page.slug}.md"
     previews = []
     # --dirty rebuilds only the edited page; MkDocs warns that it does, so a strict site needs
-    # --no-strict for it. Plain `serve` (what dev.py runs today) rebuilds every page.
-    for flags, times in (
-        (["--livereload", "--dirty", "--no-strict"], edits),
-        (["--livereload"], 2),
-    ):
+    # --no-strict for it. A plain `serve`, timed for comparison, rebuilds every page.
+    for flags, times in ((list(SERVE_FLAGS), edits), (["--livereload"], 2)):
         print(f"\npreview at N = {pages}: mkdocs serve {' '.join(flags)}", flush=True)
         preview = measure_preview(site, relative, flags, times)
         print(
