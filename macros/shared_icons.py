@@ -4,9 +4,9 @@ Material writes each icon it shows (logo, search, palette, repository, edit, foo
 to top) into every page as a full inline <svg>: about 15 of them, 4 KB of every page, the same
 bytes on all of them. Here each icon becomes a file of the site, assets/icons/<name>.svg, holding
 the icon's drawing as an SVG <symbol>, and every page keeps only a short <svg> that shows it
-with <use href>. The page's <svg> keeps the icon's viewBox, so it is laid out and coloured (fill:
-currentcolor, from Material's stylesheet) exactly as before; browsers draw a <use>d symbol from
-another file of the same site, with or without JavaScript, and cache the file across pages.
+with <use xlink:href>. The page's <svg> keeps the icon's viewBox, so it is laid out and coloured
+(fill: currentcolor, from Material's stylesheet) exactly as before; browsers draw a <use>d symbol
+from another file of the same site, with or without JavaScript, and cache the file across pages.
 The reference is written as `xlink:href`, which every browser reads, not SVG 2's `href`: for
 instant navigation Material rewrites every element matching [href] with `element.href = ...`,
 which throws on an SVG <use> (its href is read-only) and stops the rewriting of later links.
